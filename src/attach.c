@@ -1,0 +1,2 @@
+/* attach.c: to be written */
+#include "goinspect.h"

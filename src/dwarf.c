@@ -1,0 +1,2 @@
+/* dwarf.c: to be written */
+#include "goinspect.h"

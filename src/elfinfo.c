@@ -1,0 +1,2 @@
+/* elfinfo.c: to be written */
+#include "goinspect.h"

@@ -1,0 +1,230 @@
+/* goinspect: shared types and helpers.
+ *
+ * The program is split one file per concept:
+ *   main.c      command line, the snapshot command's flow, exit codes
+ *   util.c      error printing, allocation, time and size formatting, count tables
+ *   proc.c      /proc/PID/{status,task,maps,smaps,auxv} readers, mapping classification
+ *   elfinfo.c   the target's ELF file and its .go.buildinfo
+ *   attach.c    PTRACE_SEIZE / INTERRUPT / detach of every thread, signal safety, stop bound
+ *   remote.c    reading the target's memory (process_vm_readv, /proc/PID/mem fallback)
+ *   dwarf.c     runtime globals and struct layouts from the target's DWARF (libdw)
+ *   pclntab.c   function names from .gopclntab
+ *   goroutines.c  the walk over runtime.allgs: totals, per status and wait reason
+ *   snapshot.c  snapshot file format v1 (JSON, optionally gzip) writer and reader
+ *   report.c    show and diff, text and JSON
+ */
+#ifndef GOINSPECT_H
+#define GOINSPECT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define GI_FORMAT_VERSION 1
+
+/* Exit codes, documented in goinspect(1) and --help. */
+enum gi_exit {
+	GI_EXIT_OK = 0,        /* done */
+	GI_EXIT_PARTIAL = 1,   /* snapshot written, but some facts could not be read (flagged in it) */
+	GI_EXIT_TARGET = 2,    /* the target cannot be inspected: no such process, zombie, exited,
+	                          not a Go program, unsupported Go version or architecture */
+	GI_EXIT_PERM = 3,      /* not allowed to trace it: permissions, Yama, already traced */
+	GI_EXIT_SNAPFILE = 4,  /* a snapshot file cannot be read: missing, truncated, corrupt, newer */
+	GI_EXIT_IO = 5,        /* an output file cannot be written */
+	GI_EXIT_USAGE = 64,    /* bad command line */
+	GI_EXIT_INTERNAL = 70, /* a bug in goinspect */
+};
+
+/* ---- util.c ---- */
+extern const char *gi_progname;
+void gi_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* "goinspect: ...\n" */
+void gi_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* "goinspect: warning: ...\n" */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);                       /* NULL stays NULL */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Called by the allocation helpers on out-of-memory before exiting; attach.c sets it to
+ * detach every thread first. */
+extern void (*gi_fatal_hook)(void);
+
+uint64_t gi_now_ns(void);                           /* CLOCK_MONOTONIC */
+/* "512 B", "4.0 KiB", "12.3 MiB", "1.50 GiB"; with sign: "+4.0 KiB", "-1 B", "0 B" */
+const char *gi_fmt_size(char *buf, size_t n, int64_t bytes, bool sign);
+/* "850 us", "3.2 ms", "1.25 s" */
+const char *gi_fmt_duration(char *buf, size_t n, uint64_t ns);
+
+/* An ordered table of key -> count (goroutines per status, ...). Keys are owned copies. */
+struct gi_kv {
+	char *key;
+	uint64_t count;
+};
+struct gi_counts {
+	struct gi_kv *v;
+	size_t n, cap;
+};
+void gi_counts_add(struct gi_counts *c, const char *key, uint64_t n);
+uint64_t gi_counts_get(const struct gi_counts *c, const char *key);
+void gi_counts_sort_desc(struct gi_counts *c); /* by count descending, then key */
+uint64_t gi_counts_sum(const struct gi_counts *c);
+void gi_counts_free(struct gi_counts *c);
+
+/* An ordered list of key -> string (build settings). */
+struct gi_strpair {
+	char *key, *value;
+};
+struct gi_strmap {
+	struct gi_strpair *v;
+	size_t n, cap;
+};
+void gi_strmap_add(struct gi_strmap *m, const char *key, const char *value);
+const char *gi_strmap_get(const struct gi_strmap *m, const char *key);
+void gi_strmap_free(struct gi_strmap *m);
+
+/* ---- proc.c ---- */
+struct gi_proc_status {
+	char name[64];   /* Name: (comm), unescaped */
+	char state;      /* first letter of State: R S D T t Z X I */
+	int tgid, ppid;
+	int tracer_pid;  /* TracerPid: */
+	int threads;     /* Threads: */
+	unsigned uid_real, uid_eff;
+};
+/* All return 0 or -errno (ENOENT/ESRCH: no such process; EACCES/EPERM: permission). */
+int gi_proc_read_status(int pid, struct gi_proc_status *out);
+int gi_status_parse(FILE *f, struct gi_proc_status *out);
+int gi_proc_list_tasks(int pid, int **tids, size_t *n);   /* sorted ascending, caller frees */
+int gi_proc_exe_path(int pid, char *buf, size_t n);        /* readlink of /proc/PID/exe */
+int gi_proc_read_auxv(int pid, uint64_t type, uint64_t *val);
+
+enum gi_map_kind {
+	GI_MAP_EXE,      /* "executable": the target's own binary */
+	GI_MAP_LIB,      /* "shared-library": other file mappings that are ELF code/data (.so) */
+	GI_MAP_GO_HEAP,  /* "go-heap": anonymous memory inside the Go heap arenas */
+	GI_MAP_STACK,    /* "thread-stack": [stack] or a mapping holding a thread's stack pointer */
+	GI_MAP_ANON,     /* "anonymous": other anonymous memory ([heap], mmap by C or the runtime) */
+	GI_MAP_FILE,     /* "file": other file mappings */
+	GI_MAP_SPECIAL,  /* "special": [vdso], [vvar], [vsyscall] and other kernel pseudo-mappings */
+	GI_MAP_KIND_COUNT
+};
+const char *gi_map_kind_name(enum gi_map_kind k);
+int gi_map_kind_parse(const char *name);  /* -1 when unknown */
+
+struct gi_mapping {
+	uint64_t start, end, offset;  /* addresses [start, end) */
+	char perms[5];                /* "r-xp" */
+	char *path;                   /* NULL for anonymous; "[heap]" etc. kept as the kernel prints */
+	enum gi_map_kind kind;
+	/* bytes, from smaps */
+	uint64_t size, rss, pss, anonymous, swap, dirty; /* dirty = Shared_Dirty + Private_Dirty */
+};
+struct gi_memory {
+	bool available;
+	char *error;  /* why not, when !available */
+	uint64_t size, rss, pss, anonymous, swap, dirty;  /* sums over the mappings */
+	struct gi_mapping *maps;
+	size_t nmaps;
+};
+int gi_proc_read_smaps(int pid, struct gi_memory *out);   /* fills maps and totals */
+int gi_smaps_parse(FILE *f, struct gi_memory *out);
+/* Sets every mapping's kind. arenas: [start,end) pairs of Go heap arenas (may be empty);
+ * sps: the threads' stack pointers (may be empty). exe_path: the target's executable as
+ * maps names it (may be NULL). */
+void gi_memory_classify(struct gi_memory *m, const char *exe_path,
+                        const uint64_t (*arenas)[2], size_t narenas,
+                        const uint64_t *sps, size_t nsps);
+void gi_memory_free(struct gi_memory *m);
+
+/* ---- elfinfo.c ---- */
+struct gi_buildinfo {
+	char *go_version;    /* "go1.26.8" */
+	char *main_path;     /* main module path, NULL if none recorded */
+	char *main_version;  /* "(devel)", "v1.2.3" */
+	char *main_sum;
+	struct gi_strmap settings;  /* "build" lines: -compiler=gc, CGO_ENABLED=1, GOARCH=amd64 ... */
+};
+void gi_buildinfo_free(struct gi_buildinfo *b);
+/* Parses the contents of a .go.buildinfo section. Returns 0, or -1 with a one-line reason in
+ * err. Pointer-format (pre-1.18) headers fill only what they can and return -2 with err set. */
+int gi_buildinfo_parse(const uint8_t *sec, size_t len, struct gi_buildinfo *out,
+                       char *err, size_t errlen);
+/* "go1.26.8" -> 1 26 8; "go1.21rc2" -> 1 21 0; "devel go1.27-..." -> 1 27 0. 0 or -1. */
+int gi_go_version_parse(const char *s, int *major, int *minor, int *patch);
+
+struct gi_elf {
+	int fd;
+	void *elf;            /* Elf * */
+	int elfclass;         /* ELFCLASS64 / 32 */
+	unsigned machine;     /* EM_X86_64 ... */
+	bool pie;             /* ET_DYN */
+	uint64_t entry;       /* e_entry */
+	char build_id[2 * 64 + 1]; /* hex GNU build id, "" if none */
+	bool has_dwarf;       /* .debug_info present */
+	bool has_symtab;
+};
+int gi_elf_open(struct gi_elf *e, const char *path, char *err, size_t errlen);
+/* Section contents (decompressed if SHF_COMPRESSED) by name; NULL if absent. */
+const uint8_t *gi_elf_section(struct gi_elf *e, const char *name, size_t *len, uint64_t *addr);
+/* Reads file bytes backing link-time address vaddr (PT_LOAD with filesz). 0 or -1. */
+int gi_elf_read_vaddr(struct gi_elf *e, uint64_t vaddr, void *buf, size_t len);
+/* Link-time address of a .symtab symbol; 0 or -1. */
+int gi_elf_symbol(struct gi_elf *e, const char *name, uint64_t *addr, uint64_t *size);
+void gi_elf_close(struct gi_elf *e);
+
+/* ---- snapshot.c ---- */
+struct gi_snapshot {
+	int format_version;
+	char *tool_version;
+	/* target */
+	int pid;
+	char *exe;            /* path of the executable as the target's /proc/PID/exe names it */
+	char *comm;
+	char *go_version;
+	char *main_path, *main_version;
+	struct gi_strmap build_settings;
+	char *build_id;
+	bool pie, has_dwarf;
+	int threads;
+	/* capture */
+	char *time_utc;       /* "2026-11-22T15:00:00Z" */
+	uint64_t pause_ns, total_ns, max_stop_ns;
+	bool partial;
+	char **warnings;
+	size_t nwarnings;
+	/* goroutines */
+	bool gor_available;
+	char *gor_error;
+	uint64_t gor_total;   /* == runtime.NumGoroutine() */
+	uint64_t gor_system;  /* live system goroutines, excluded from total */
+	uint64_t gor_allglen; /* len(runtime.allgs), dead ones included */
+	struct gi_counts by_status;         /* user goroutines: wait reason or status -> count */
+	struct gi_counts system_by_status;  /* the same for system goroutines */
+	/* memory */
+	struct gi_memory mem;
+};
+void gi_snapshot_add_warning(struct gi_snapshot *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void gi_snapshot_free(struct gi_snapshot *s);
+/* Writes atomically (temp file + rename). gzip: compress with zlib. 0 or -1 with err. */
+int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip,
+                      char *err, size_t errlen);
+/* Reads plain or gzip JSON. 0, or -1 with a one-line reason in err (no "goinspect:" prefix). */
+int gi_snapshot_read(const char *path, struct gi_snapshot *out, char *err, size_t errlen);
+/* The JSON document (a jansson json_t *), as written to the file and printed by show --json. */
+void *gi_snapshot_to_json(const struct gi_snapshot *s);
+
+/* ---- report.c ---- */
+struct gi_report_opts {
+	bool json;
+	bool color;      /* reserved */
+	int top;         /* rows per table, 0 = all */
+};
+void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path);
+int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o);
+int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snapshot *b,
+                   const struct gi_report_opts *o);
+
+#endif

@@ -1,0 +1,2 @@
+/* goroutines.c: to be written */
+#include "goinspect.h"

@@ -1,0 +1,2 @@
+/* pclntab.c: to be written */
+#include "goinspect.h"

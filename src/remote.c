@@ -1,0 +1,2 @@
+/* remote.c: to be written */
+#include "goinspect.h"

@@ -1,0 +1,3 @@
+#include "goinspect.h"
+#include "unit.h"
+int main(void) { return UNIT_DONE(); }
