@@ -1,2 +1,446 @@
-/* goroutines.c: to be written */
-#include "goinspect.h"
+/* goroutines.c: the walk over runtime.allgs.
+ *
+ * Three phases, so the target is stopped only while bytes are copied:
+ *  prepare (target running): layouts from DWARF, runtime.waitReasonStrings, the function table;
+ *  capture (target stopped): allglen, allgs, a window of each g, sched, every P, heap arenas;
+ *  analyze (target running again): counts, exactly as the runtime computes them:
+ *    NumGoroutine() = allglen - free g's (sched and every P) - sched.ngsys   (runtime.gcount)
+ *    system goroutines as runtime.isSystemGoroutine classifies them (by start function).
+ */
+#include "target.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	G_IDLE = 0, G_RUNNABLE, G_RUNNING, G_SYSCALL, G_WAITING, G_MORIBUND, G_DEAD,
+	G_ENQUEUE, G_COPYSTACK, G_PREEMPTED, G_LEAKED, G_DEADEXTRA,
+	G_SCAN = 0x1000,
+};
+
+#define MAX_GS (50u * 1000 * 1000)
+#define MAX_PS 65536u
+#define MAX_ARENAS (1u << 22)
+#define HEAP_ARENA_BYTES (64ull << 20)          /* linux/amd64 */
+#define ARENA_BASE_OFFSET 0xffff800000000000ull  /* linux/amd64 */
+
+struct field {
+	uint64_t off, size;
+	bool ok;
+};
+
+struct gi_gor {
+	/* layout (prepare) */
+	uint64_t a_allgs, a_allglen, a_sched, a_allp, a_mheap, a_fing;
+	struct field g_status, g_waitreason, g_startpc, g_running_cleanups;
+	struct field s_ngsys, s_free_n, s_free_stack, s_free_nostack;
+	struct field p_free;
+	struct field h_allarenas;
+	uint64_t fing_size;          /* 4: fingStatus (1.21+) or fingRunning (1.19/1.20) */
+	bool fing_is_status;
+	uint64_t g_lo, g_hi;         /* window of each g that is copied */
+	char **wrs;                  /* wait reason strings */
+	size_t nwrs;
+	struct gi_pcln *pcln;
+	/* capture */
+	uint64_t allglen;
+	uint64_t *gptrs;
+	uint8_t *gbuf;               /* allglen windows of (g_hi - g_lo) bytes */
+	uint8_t *gok;
+	size_t ngs;
+	int64_t sched_free, ngsys, p_free_sum;
+	size_t nps;
+	uint64_t fing;
+	uint64_t (*arenas)[2];
+	size_t narenas;
+	bool captured;
+	char *capture_error;
+};
+
+static uint64_t rd(const uint8_t *p, uint64_t size)
+{
+	uint64_t v = 0;
+	memcpy(&v, p, size > 8 ? 8 : size);
+	if (size < 8)
+		v &= (1ull << (8 * size)) - 1;
+	return v;
+}
+
+static int32_t rd_i32(const uint8_t *p)
+{
+	int32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static bool member(struct gi_gor *g, struct gi_dwarf *d, const char *type, const char *path,
+                   struct field *f)
+{
+	(void)g;
+	f->ok = gi_dwarf_member(d, type, path, &f->off, &f->size) == 0;
+	return f->ok;
+}
+
+static bool var(struct gi_dwarf *d, const char *name, uint64_t bias, uint64_t *addr)
+{
+	uint64_t a;
+	if (gi_dwarf_var(d, name, &a, NULL) != 0)
+		return false;
+	*addr = a + bias;
+	return true;
+}
+
+/* Reads runtime.waitReasonStrings ([N]string) from the running target. */
+static void read_wait_reasons(struct gi_gor *g, struct gi_target *t)
+{
+	uint64_t addr, size;
+	if (gi_dwarf_var(t->dw, "runtime.waitReasonStrings", &addr, &size) != 0 || size % 16 ||
+	    size == 0 || size > 16 * 4096)
+		return;
+	addr += t->bias;
+	size_t n = size / 16;
+	uint64_t *hdr = xmalloc(size);
+	if (gi_mem_read(&t->mem, addr, hdr, size) != 0) {
+		free(hdr);
+		return;
+	}
+	g->wrs = xcalloc(n, sizeof *g->wrs);
+	g->nwrs = n;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t p = hdr[2 * i], len = hdr[2 * i + 1];
+		if (len == 0 || len > 256 || !p) {
+			g->wrs[i] = xstrdup("");
+			continue;
+		}
+		char *s = xcalloc(1, len + 1);
+		if (gi_mem_read(&t->mem, p, s, len) != 0)
+			s[0] = 0;
+		g->wrs[i] = s;
+	}
+	free(hdr);
+}
+
+struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
+{
+	if (!t->dw) {
+		snprintf(err, errlen, "goroutines need DWARF (this binary is stripped); "
+		                      "stripped binaries are not supported yet");
+		return NULL;
+	}
+	struct gi_gor *g = xcalloc(1, sizeof *g);
+	struct gi_dwarf *d = t->dw;
+	const char *missing = NULL;
+
+	if (!var(d, "runtime.allgs", t->bias, &g->a_allgs))
+		missing = "runtime.allgs";
+	else if (!var(d, "runtime.allglen", t->bias, &g->a_allglen))
+		missing = "runtime.allglen";
+	else if (!var(d, "runtime.sched", t->bias, &g->a_sched))
+		missing = "runtime.sched";
+	else if (!var(d, "runtime.allp", t->bias, &g->a_allp))
+		missing = "runtime.allp";
+	else if (!member(g, d, "runtime.g", "atomicstatus", &g->g_status))
+		missing = "runtime.g.atomicstatus";
+	else if (!member(g, d, "runtime.g", "waitreason", &g->g_waitreason))
+		missing = "runtime.g.waitreason";
+	else if (!member(g, d, "runtime.g", "startpc", &g->g_startpc))
+		missing = "runtime.g.startpc";
+	else if (!member(g, d, "runtime.schedt", "ngsys", &g->s_ngsys))
+		missing = "runtime.schedt.ngsys";
+	if (!missing) {
+		/* gFree.n through 1.24; gFree.stack.size + gFree.noStack.size from 1.25. */
+		if (!member(g, d, "runtime.schedt", "gFree.n", &g->s_free_n) &&
+		    !(member(g, d, "runtime.schedt", "gFree.stack.size", &g->s_free_stack) &&
+		      member(g, d, "runtime.schedt", "gFree.noStack.size", &g->s_free_nostack)))
+			missing = "runtime.schedt.gFree";
+		else if (!member(g, d, "runtime.p", "gFree.n", &g->p_free) &&
+		         !member(g, d, "runtime.p", "gFree.size", &g->p_free))
+			missing = "runtime.p.gFree";
+	}
+	if (missing) {
+		snprintf(err, errlen, "DWARF lacks %s", missing);
+		gi_gor_free(g);
+		return NULL;
+	}
+	member(g, d, "runtime.g", "runningCleanups", &g->g_running_cleanups);
+	if (var(d, "runtime.mheap_", t->bias, &g->a_mheap))
+		member(g, d, "runtime.mheap", "allArenas", &g->h_allarenas);
+	if (var(d, "runtime.fingStatus", t->bias, &g->a_fing)) {
+		g->fing_is_status = true;
+		g->fing_size = 4;
+	} else if (var(d, "runtime.fingRunning", t->bias, &g->a_fing)) {
+		g->fing_size = 1;
+	}
+
+	struct field *gf[] = {&g->g_status, &g->g_waitreason, &g->g_startpc,
+	                      &g->g_running_cleanups};
+	g->g_lo = UINT64_MAX;
+	for (size_t i = 0; i < sizeof gf / sizeof gf[0]; i++) {
+		if (!gf[i]->ok)
+			continue;
+		if (gf[i]->off < g->g_lo)
+			g->g_lo = gf[i]->off;
+		if (gf[i]->off + gf[i]->size > g->g_hi)
+			g->g_hi = gf[i]->off + gf[i]->size;
+	}
+
+	read_wait_reasons(g, t);
+	uint64_t md;
+	char perr[256];
+	if (var(d, "runtime.firstmoduledata", t->bias, &md))
+		g->pcln = gi_pcln_load(&t->mem, md, perr, sizeof perr);
+	return g;
+}
+
+/* True while the stop may go on. */
+static int check_time(uint64_t deadline)
+{
+	if (gi_signal_caught)
+		return -EINTR;
+	if (gi_now_ns() >= deadline)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, char *err,
+                   size_t errlen)
+{
+	struct gi_mem *m = &t->mem;
+	uint64_t allglen = 0, allgs[3] = {0}, allp[3] = {0}, arenas[3] = {0}, fing = 0;
+	uint8_t sfree[3][8] = {{0}}, ngsys[8] = {0};
+	struct gi_readreq r[8];
+	size_t nr = 0;
+	r[nr++] = (struct gi_readreq){g->a_allglen, &allglen, 8, 0};
+	r[nr++] = (struct gi_readreq){g->a_allgs, allgs, 24, 0};
+	r[nr++] = (struct gi_readreq){g->a_allp, allp, 24, 0};
+	r[nr++] = (struct gi_readreq){g->a_sched + g->s_ngsys.off, ngsys, 4, 0};
+	if (g->s_free_n.ok)
+		r[nr++] = (struct gi_readreq){g->a_sched + g->s_free_n.off, sfree[0], 4, 0};
+	else {
+		r[nr++] = (struct gi_readreq){g->a_sched + g->s_free_stack.off, sfree[1], 4, 0};
+		r[nr++] = (struct gi_readreq){g->a_sched + g->s_free_nostack.off, sfree[2], 4, 0};
+	}
+	if (g->h_allarenas.ok)
+		r[nr++] = (struct gi_readreq){g->a_mheap + g->h_allarenas.off, arenas, 24, 0};
+	if (g->fing_size)
+		r[nr++] = (struct gi_readreq){g->a_fing, &fing, g->fing_size, 0};
+	long f = gi_mem_readv(m, r, nr);
+	if (f < 0)
+		return (int)f;
+	if (f > 0) {
+		snprintf(err, errlen, "cannot read the scheduler's globals");
+		return -EFAULT;
+	}
+	g->ngsys = rd_i32(ngsys);
+	g->sched_free = g->s_free_n.ok ? rd_i32(sfree[0]) : (int64_t)rd_i32(sfree[1]) + rd_i32(sfree[2]);
+	g->fing = fing;
+	if (allglen > allgs[1] || allglen > MAX_GS || (allglen && !allgs[0])) {
+		snprintf(err, errlen, "implausible runtime.allglen %llu (len(allgs) %llu)",
+		         (unsigned long long)allglen, (unsigned long long)allgs[1]);
+		return -EFAULT;
+	}
+	if (allp[1] > MAX_PS) {
+		snprintf(err, errlen, "implausible len(runtime.allp) %llu", (unsigned long long)allp[1]);
+		return -EFAULT;
+	}
+	int rc = check_time(deadline);
+	if (rc)
+		return rc;
+
+	/* Second round: the arrays behind allgs, allp and allArenas. */
+	g->allglen = allglen;
+	g->gptrs = xcalloc(allglen ? allglen : 1, 8);
+	uint64_t *pptrs = xcalloc(allp[1] ? allp[1] : 1, 8);
+	size_t narenas = arenas[1] <= MAX_ARENAS ? arenas[1] : 0;
+	uint64_t *aidx = xcalloc(narenas ? narenas : 1, 8);
+	nr = 0;
+	r[nr++] = (struct gi_readreq){allgs[0], g->gptrs, allglen * 8, 0};
+	r[nr++] = (struct gi_readreq){allp[0], pptrs, allp[1] * 8, 0};
+	if (narenas)
+		r[nr++] = (struct gi_readreq){arenas[0], aidx, narenas * 8, 0};
+	f = gi_mem_readv(m, r, nr);
+	if (f < 0) {
+		free(pptrs);
+		free(aidx);
+		return (int)f;
+	}
+	if (r[0].err || r[1].err) {
+		snprintf(err, errlen, "cannot read the goroutine list: %s", strerror(r[0].err ? r[0].err : r[1].err));
+		free(pptrs);
+		free(aidx);
+		return -EFAULT;
+	}
+	if (narenas && !r[2].err) {
+		g->arenas = xcalloc(narenas, sizeof *g->arenas);
+		for (size_t i = 0; i < narenas; i++) {
+			g->arenas[i][0] = aidx[i] * HEAP_ARENA_BYTES - ARENA_BASE_OFFSET;
+			g->arenas[i][1] = g->arenas[i][0] + HEAP_ARENA_BYTES;
+		}
+		g->narenas = narenas;
+	}
+	free(aidx);
+	rc = check_time(deadline);
+	if (rc) {
+		free(pptrs);
+		return rc;
+	}
+
+	/* Third round: a window of every g and the free-list count of every P. */
+	size_t win = g->g_hi - g->g_lo;
+	g->ngs = allglen;
+	g->gbuf = xcalloc(allglen ? allglen : 1, win);
+	g->gok = xcalloc(allglen ? allglen : 1, 1);
+	int32_t *pfree = xcalloc(allp[1] ? allp[1] : 1, 4);
+	size_t nreq = allglen + allp[1];
+	struct gi_readreq *rr = xcalloc(nreq ? nreq : 1, sizeof *rr);
+	for (size_t i = 0; i < allglen; i++)
+		rr[i] = (struct gi_readreq){g->gptrs[i] + g->g_lo, g->gbuf + i * win, win, 0};
+	for (size_t i = 0; i < allp[1]; i++)
+		rr[allglen + i] = (struct gi_readreq){pptrs[i] + g->p_free.off, &pfree[i], 4, 0};
+	/* Read in slices so the stop bound is checked between them. */
+	const size_t chunk = 16384;
+	long bad = 0;
+	for (size_t i = 0; i < nreq; i += chunk) {
+		size_t k = nreq - i < chunk ? nreq - i : chunk;
+		f = gi_mem_readv(m, rr + i, k);
+		if (f < 0) {
+			bad = f;
+			break;
+		}
+		bad += f;
+		if ((rc = check_time(deadline)) != 0)
+			break;
+	}
+	if (bad >= 0 && !rc) {
+		for (size_t i = 0; i < allglen; i++)
+			g->gok[i] = g->gptrs[i] && !rr[i].err;
+		for (size_t i = 0; i < allp[1]; i++)
+			if (pptrs[i] && !rr[allglen + i].err) {
+				g->p_free_sum += pfree[i];
+				g->nps++;
+			}
+	}
+	free(rr);
+	free(pfree);
+	free(pptrs);
+	if (bad < 0)
+		return (int)bad;
+	if (rc)
+		return rc;
+	g->captured = true;
+	return 0;
+}
+
+size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2])
+{
+	*arenas = (const uint64_t(*)[2])g->arenas;
+	return g->narenas;
+}
+
+static const char *status_word(unsigned st)
+{
+	static const char *words[] = {"idle", "runnable", "running", "syscall", "waiting",
+	                              "moribund_unused", "dead", "enqueue_unused", "copystack",
+	                              "preempted", "leaked", "waiting for cgo callback"};
+	return st < sizeof words / sizeof words[0] ? words[st] : "???";
+}
+
+/* runtime.isSystemGoroutine(gp, false), by the start function's name. */
+static bool is_system(struct gi_gor *g, const char *fn, const uint8_t *w)
+{
+	if (!fn)
+		return false;
+	if (!strcmp(fn, "runtime.main") || !strcmp(fn, "runtime.handleAsyncEvent") ||
+	    !strcmp(fn, "runtime.corostart"))
+		return false;
+	if (!strcmp(fn, "runtime.runfinq") || !strcmp(fn, "runtime.runFinalizers")) {
+		/* A user goroutine while it runs a finalizer: fingRunning (1.19, 1.20) or
+		 * fingStatus & fingRunningFinalizer (1.21+, value 2). */
+		if (!g->fing_size)
+			return true;
+		return g->fing_is_status ? !(g->fing & 2) : !(g->fing & 1);
+	}
+	if (!strcmp(fn, "runtime.runCleanups")) {
+		if (!g->g_running_cleanups.ok)
+			return true;
+		return !rd(w + g->g_running_cleanups.off - g->g_lo, 1);
+	}
+	return strncmp(fn, "runtime.", 8) == 0;
+}
+
+void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
+{
+	if (!g->captured) {
+		s->gor_available = false;
+		if (!s->gor_error)
+			s->gor_error = xstrdup(g->capture_error ? g->capture_error
+			                                         : "the goroutines were not read");
+		return;
+	}
+	size_t win = g->g_hi - g->g_lo;
+	uint64_t live = 0, unreadable = 0;
+	for (size_t i = 0; i < g->ngs; i++) {
+		if (!g->gok[i]) {
+			unreadable++;
+			continue;
+		}
+		const uint8_t *w = g->gbuf + i * win;
+		unsigned st = (unsigned)rd(w + g->g_status.off - g->g_lo, 4) & ~(unsigned)G_SCAN;
+		if (st == G_DEAD || st == G_DEADEXTRA)
+			continue;
+		live++;
+		const char *key;
+		if (st == G_WAITING || st == G_LEAKED) {
+			unsigned wr = (unsigned)rd(w + g->g_waitreason.off - g->g_lo, 1);
+			key = (wr && wr < g->nwrs && g->wrs[wr][0]) ? g->wrs[wr] : "waiting";
+		} else {
+			key = status_word(st);
+		}
+		uint64_t startpc = rd(w + g->g_startpc.off - g->g_lo, 8);
+		const char *fn = gi_pcln_funcname(g->pcln, startpc);
+		if (is_system(g, fn, w)) {
+			s->gor_system++;
+			gi_counts_add(&s->system_by_status, key, 1);
+		} else {
+			gi_counts_add(&s->by_status, key, 1);
+		}
+	}
+	int64_t total = (int64_t)g->allglen - g->sched_free - g->ngsys - g->p_free_sum;
+	if (total < 1)
+		total = 1;
+	s->gor_available = true;
+	s->gor_total = (uint64_t)total;
+	s->gor_allglen = g->allglen;
+	gi_counts_sort_desc(&s->by_status);
+	gi_counts_sort_desc(&s->system_by_status);
+	if (unreadable)
+		gi_snapshot_add_warning(s, "%llu goroutine structures could not be read",
+		                        (unsigned long long)unreadable);
+	if (!g->pcln)
+		gi_snapshot_add_warning(s, "function table unreadable: system goroutines "
+		                           "not told apart");
+	uint64_t user = gi_counts_sum(&s->by_status);
+	if (user != s->gor_total)
+		gi_snapshot_add_warning(s, "%llu user goroutines counted one by one, but the "
+		                           "runtime's counters give %llu (goroutines being created "
+		                           "or exiting at the moment of the snapshot)",
+		                        (unsigned long long)user, (unsigned long long)s->gor_total);
+	(void)live;
+}
+
+void gi_gor_free(struct gi_gor *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->nwrs; i++)
+		free(g->wrs[i]);
+	free(g->wrs);
+	gi_pcln_free(g->pcln);
+	free(g->gptrs);
+	free(g->gbuf);
+	free(g->gok);
+	free(g->arenas);
+	free(g->capture_error);
+	free(g);
+}

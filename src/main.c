@@ -1,1 +1,640 @@
-int main(void) { return 0; }
+/* main.c: command line, the snapshot command's flow, exit codes. */
+#include "target.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <elf.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIN_GO_MINOR 19
+#define MAX_GO_MINOR 26
+
+static const char usage_main[] =
+	"usage: goinspect COMMAND [OPTIONS] ARGS\n"
+	"\n"
+	"Look inside a running Go program from the outside: goroutines and memory,\n"
+	"without a pprof endpoint, a Go toolchain or a restart.\n"
+	"\n"
+	"commands:\n"
+	"  snapshot [-o FILE] [--max-stop DURATION] [--gzip] [-q] PID\n"
+	"                      stop PID briefly, copy what is needed, write a snapshot file\n"
+	"  show [--json] [--top N] FILE\n"
+	"                      the full report of a snapshot\n"
+	"  diff [--json] [--top N] A B\n"
+	"                      what grew between snapshot A and snapshot B\n"
+	"  help [COMMAND]      help on a command\n"
+	"\n"
+	"options: --help, --version\n"
+	"\n"
+	"exit status: 0 ok; 1 snapshot written but partial; 2 target cannot be inspected\n"
+	"(no such process, zombie, exited, not Go, unsupported Go version or architecture);\n"
+	"3 not permitted to trace it; 4 a snapshot file cannot be read; 5 an output file\n"
+	"cannot be written; 64 usage error; 70 internal error.\n"
+	"\n"
+	"See goinspect(1) and goinspect-snapshot(5).\n";
+
+static const char usage_snapshot[] =
+	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--gzip] [-q] PID\n"
+	"\n"
+	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutine list and the\n"
+	"runtime's counters, detach, then read /proc/PID/smaps and write the snapshot.\n"
+	"\n"
+	"  -o, --output FILE       write FILE (default ./goinspect-PID-YYYYMMDDTHHMMSSZ.snap)\n"
+	"      --max-stop DURATION bound on how long the target stays stopped (default 2s;\n"
+	"                          e.g. 500ms, 1.5s, 2). Past it goinspect resumes the\n"
+	"                          target and writes a snapshot flagged partial (exit 1)\n"
+	"  -z, --gzip              compress the snapshot with gzip\n"
+	"  -q, --quiet             print only the snapshot's file name\n"
+	"  -h, --help              this help\n";
+
+static const char usage_show[] =
+	"usage: goinspect show [--json] [--top N] FILE\n"
+	"\n"
+	"Print the full report of a snapshot: target, capture, goroutines by status and\n"
+	"wait reason, memory by kind and a pmap-like table of mappings.\n"
+	"\n"
+	"  -j, --json     print the snapshot as JSON (the documented contract)\n"
+	"  -n, --top N    at most N rows per table\n"
+	"  -h, --help     this help\n";
+
+static const char usage_diff[] =
+	"usage: goinspect diff [--json] [--top N] A B\n"
+	"\n"
+	"Compare two snapshots of the same program: goroutines per status and wait\n"
+	"reason, RSS, PSS, anonymous memory and swap, per kind and per mapping.\n"
+	"\n"
+	"  -j, --json     print the difference as JSON\n"
+	"  -n, --top N    at most N rows per table\n"
+	"  -h, --help     this help\n";
+
+static int usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *usage, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	gi_err("%s", buf);
+	fputs(usage, stderr);
+	return GI_EXIT_USAGE;
+}
+
+/* "2s", "500ms", "1.5s", "250us", "2" (seconds), "1m" -> ns. -1 if bad. */
+static int64_t parse_duration(const char *s)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -1;
+	double mult = 1e9;
+	if (!strcmp(end, "") || !strcmp(end, "s"))
+		mult = 1e9;
+	else if (!strcmp(end, "ms"))
+		mult = 1e6;
+	else if (!strcmp(end, "us"))
+		mult = 1e3;
+	else if (!strcmp(end, "ns"))
+		mult = 1;
+	else if (!strcmp(end, "m"))
+		mult = 60e9;
+	else
+		return -1;
+	double ns = v * mult;
+	if (ns > 3600e9)
+		return -1;
+	return (int64_t)ns;
+}
+
+static int parse_pid(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v <= 0 || v > INT_MAX)
+		return -1;
+	return (int)v;
+}
+
+/* ---- snapshot ---- */
+
+struct snap_ctx {
+	int pid;
+	char exe[PATH_MAX];
+	struct gi_proc_status st;
+};
+
+static int exit_for_errno(int e)
+{
+	return (e == EPERM || e == EACCES) ? GI_EXIT_PERM : GI_EXIT_TARGET;
+}
+
+static int yama_scope(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	int v = -1;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int report_attach_error(struct snap_ctx *c, int e)
+{
+	struct gi_proc_status st;
+	if (e == ESRCH || e == ENOENT) {
+		gi_err("PID %d exited before it could be stopped", c->pid);
+		return GI_EXIT_TARGET;
+	}
+	if (e == EPERM || e == EACCES) {
+		if (gi_proc_read_status(c->pid, &st) == 0 && st.tracer_pid) {
+			struct gi_proc_status tr;
+			if (gi_proc_read_status(st.tracer_pid, &tr) == 0)
+				gi_err("PID %d (%s) is already being traced by PID %d (%s)", c->pid,
+				       c->exe, st.tracer_pid, tr.name);
+			else
+				gi_err("PID %d (%s) is already being traced by PID %d", c->pid, c->exe,
+				       st.tracer_pid);
+			return GI_EXIT_PERM;
+		}
+		int yama = yama_scope();
+		if (yama >= 1)
+			gi_err("cannot attach to PID %d (%s): permission denied (Yama ptrace_scope is "
+			       "%d: %s)", c->pid, c->exe, yama,
+			       yama == 3 ? "ptrace is disabled until reboot"
+			                 : "run as root or with CAP_SYS_PTRACE");
+		else if (geteuid() != 0 && c->st.uid_eff != geteuid())
+			gi_err("cannot attach to PID %d (%s): permission denied (it belongs to uid %u; "
+			       "run as root or with CAP_SYS_PTRACE)", c->pid, c->exe, c->st.uid_eff);
+		else
+			gi_err("cannot attach to PID %d (%s): permission denied (need root or "
+			       "CAP_SYS_PTRACE)", c->pid, c->exe);
+		return GI_EXIT_PERM;
+	}
+	gi_err("cannot attach to PID %d (%s): %s", c->pid, c->exe, strerror(e));
+	return GI_EXIT_TARGET;
+}
+
+static bool target_gone(int pid)
+{
+	struct gi_proc_status st;
+	if (gi_proc_read_status(pid, &st) != 0)
+		return true;
+	return st.state == 'Z' || st.state == 'X';
+}
+
+static void default_name(char *buf, size_t n, int pid, time_t when)
+{
+	struct tm tm;
+	gmtime_r(&when, &tm);
+	snprintf(buf, n, "goinspect-%d-%04d%02d%02dT%02d%02d%02dZ.snap", pid, tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void fault_stop_sleep(void)
+{
+	const char *v = gi_fault("stop-sleep");
+	if (!v)
+		return;
+	long ms = atol(v);
+	uint64_t end = gi_now_ns() + (uint64_t)ms * 1000000u;
+	while (!gi_signal_caught && gi_now_ns() < end) {
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int cmd_snapshot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"max-stop", required_argument, NULL, 'm'},
+		{"gzip", no_argument, NULL, 'z'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	const char *out = NULL;
+	int64_t max_stop = 2000000000;
+	bool gz = false, quiet = false;
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+o:zqh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'o': out = optarg; break;
+		case 'm':
+			max_stop = parse_duration(optarg);
+			if (max_stop <= 0)
+				return usage_error(usage_snapshot, "bad --max-stop '%s' (e.g. 2s, 500ms)",
+				                   optarg);
+			break;
+		case 'z': gz = true; break;
+		case 'q': quiet = true; break;
+		case 'h': fputs(usage_snapshot, stdout); return GI_EXIT_OK;
+		default: return usage_error(usage_snapshot, "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(usage_snapshot, "snapshot takes one PID");
+	struct snap_ctx c;
+	memset(&c, 0, sizeof c);
+	c.pid = parse_pid(argv[optind]);
+	if (c.pid < 0)
+		return usage_error(usage_snapshot, "'%s' is not a process ID", argv[optind]);
+
+	uint64_t t0 = gi_now_ns();
+	time_t wall = time(NULL);
+
+	/* Know the target before stopping it. */
+	int r = gi_proc_read_status(c.pid, &c.st);
+	if (r == -ENOENT || r == -ESRCH) {
+		gi_err("no process with PID %d", c.pid);
+		return GI_EXIT_TARGET;
+	}
+	if (r < 0) {
+		gi_err("cannot read /proc/%d/status: %s", c.pid, strerror(-r));
+		return exit_for_errno(-r);
+	}
+	if (c.st.state == 'Z' || c.st.state == 'X') {
+		gi_err("PID %d (%s) is a zombie: it has exited but has not been reaped", c.pid,
+		       c.st.name);
+		return GI_EXIT_TARGET;
+	}
+	if (c.st.tgid && c.st.tgid != c.pid) {
+		gi_err("PID %d is a thread of process %d: give the process ID", c.pid, c.st.tgid);
+		return GI_EXIT_TARGET;
+	}
+	r = gi_proc_exe_path(c.pid, c.exe, sizeof c.exe);
+	if (r < 0) {
+		if (r == -EACCES || r == -EPERM)
+			gi_err("cannot attach to PID %d (%s): permission denied (need root or "
+			       "CAP_SYS_PTRACE, or the same user)", c.pid, c.st.name);
+		else if (r == -ENOENT)
+			gi_err("PID %d (%s) has no executable (a kernel thread or exiting)", c.pid,
+			       c.st.name);
+		else
+			gi_err("cannot read /proc/%d/exe: %s", c.pid, strerror(-r));
+		return exit_for_errno(-r);
+	}
+	char exe_file[64], err[512];
+	snprintf(exe_file, sizeof exe_file, "/proc/%d/exe", c.pid);
+	struct gi_elf elf;
+	if (gi_elf_open(&elf, exe_file, err, sizeof err) != 0) {
+		if (strstr(err, "ermission"))
+			gi_err("cannot attach to PID %d (%s): permission denied reading its executable",
+			       c.pid, c.exe);
+		else
+			gi_err("PID %d (%s) is not a Go program: %s", c.pid, c.exe, err);
+		return strstr(err, "ermission") ? GI_EXIT_PERM : GI_EXIT_TARGET;
+	}
+	size_t bilen;
+	const uint8_t *bisec = gi_elf_section(&elf, ".go.buildinfo", &bilen, NULL);
+	if (!bisec) {
+		gi_err("PID %d (%s) is not a Go program: no .go.buildinfo section", c.pid, c.exe);
+		gi_elf_close(&elf);
+		return GI_EXIT_TARGET;
+	}
+	struct gi_buildinfo bi;
+	memset(&bi, 0, sizeof bi);
+	r = gi_buildinfo_parse(bisec, bilen, &bi, err, sizeof err);
+	int gmaj = 0, gmin = 0, gpatch = 0;
+	if (r == -2 || (r == 0 && gi_go_version_parse(bi.go_version, &gmaj, &gmin, &gpatch) == 0 &&
+	                (gmaj != 1 || gmin < MIN_GO_MINOR || gmin > MAX_GO_MINOR))) {
+		gi_err("PID %d (%s) was built with %s: unsupported Go version (goinspect supports "
+		       "go1.%d to go1.%d)", c.pid, c.exe, bi.go_version ? bi.go_version : err,
+		       MIN_GO_MINOR, MAX_GO_MINOR);
+		gi_buildinfo_free(&bi);
+		gi_elf_close(&elf);
+		return GI_EXIT_TARGET;
+	}
+	if (r != 0 || gmaj == 0) {
+		gi_err("PID %d (%s): unreadable Go build information: %s", c.pid, c.exe,
+		       r ? err : "no Go version");
+		gi_buildinfo_free(&bi);
+		gi_elf_close(&elf);
+		return GI_EXIT_TARGET;
+	}
+	const char *compiler = gi_strmap_get(&bi.settings, "-compiler");
+	if (compiler && strcmp(compiler, "gc") != 0) {
+		gi_err("PID %d (%s) was built by %s: only the gc toolchain is supported", c.pid,
+		       c.exe, compiler);
+		gi_buildinfo_free(&bi);
+		gi_elf_close(&elf);
+		return GI_EXIT_TARGET;
+	}
+	if (elf.elfclass != ELFCLASS64 || elf.machine != EM_X86_64) {
+		gi_err("PID %d (%s) is not an x86-64 program: goinspect reads linux/amd64 "
+		       "targets only", c.pid, c.exe);
+		gi_buildinfo_free(&bi);
+		gi_elf_close(&elf);
+		return GI_EXIT_TARGET;
+	}
+	if (c.st.tracer_pid) {
+		int rc = report_attach_error(&c, EPERM);
+		gi_buildinfo_free(&bi);
+		gi_elf_close(&elf);
+		return rc;
+	}
+
+	struct gi_snapshot s;
+	memset(&s, 0, sizeof s);
+	s.format_version = GI_FORMAT_VERSION;
+	s.tool_version = xstrdup(GI_VERSION);
+	s.pid = c.pid;
+	s.exe = xstrdup(c.exe);
+	s.comm = xstrdup(c.st.name);
+	s.go_version = xstrdup(bi.go_version);
+	s.main_path = xstrdup(bi.main_path);
+	s.main_version = xstrdup(bi.main_version);
+	for (size_t i = 0; i < bi.settings.n; i++)
+		gi_strmap_add(&s.build_settings, bi.settings.v[i].key, bi.settings.v[i].value);
+	s.build_id = xstrdup(elf.build_id);
+	s.pie = elf.pie;
+	s.has_dwarf = elf.has_dwarf;
+	s.max_stop_ns = (uint64_t)max_stop;
+
+	struct gi_target t;
+	memset(&t, 0, sizeof t);
+	t.pid = c.pid;
+	t.go_major = gmaj;
+	t.go_minor = gmin;
+	t.elf = &elf;
+	gi_mem_open(&t.mem, c.pid);
+	uint64_t entry = 0;
+	if (elf.pie && gi_proc_read_auxv(c.pid, 9 /* AT_ENTRY */, &entry) == 0)
+		t.bias = entry - elf.entry;
+	t.dw = gi_dwarf_open(&elf, err, sizeof err);
+	struct gi_gor *gor = NULL;
+	if (!t.dw) {
+		s.gor_error = xasprintf("goroutines not read: %s", err);
+	} else {
+		gor = gi_gor_prepare(&t, err, sizeof err);
+		if (!gor)
+			s.gor_error = xasprintf("goroutines not read: %s", err);
+	}
+
+	/* The stop. Nothing but copying happens in it. */
+	gi_signals_install();
+	struct gi_attach at;
+	uint64_t deadline = gi_now_ns() + (uint64_t)max_stop;
+	int ar = gi_attach_all(&at, c.pid, deadline);
+	int exit_code = GI_EXIT_OK;
+	if (ar == -EINTR || gi_signal_caught)
+		gi_signals_die();
+	if (ar < 0 && ar != -ETIMEDOUT) {
+		gi_detach_all(&at);
+		exit_code = report_attach_error(&c, -ar);
+		goto out;
+	}
+	if (ar == 0) {
+		if (gi_fault("kill-target"))
+			kill(c.pid, SIGKILL);
+		fault_stop_sleep();
+		if (gi_signal_caught)
+			gi_signals_die();
+		gi_attach_read_regs(&at);
+		if (gor) {
+			r = gi_gor_capture(gor, &t, deadline, err, sizeof err);
+			if (r == -EINTR)
+				gi_signals_die();
+			if (r == -ETIMEDOUT)
+				at.timed_out = true;
+			else if (r < 0 && r != -ESRCH)  /* -ESRCH: judged below */
+				s.gor_error = xasprintf("goroutines not read: %s", err);
+		}
+	}
+	gi_detach_all(&at);
+	if (gi_signal_caught)
+		gi_signals_die();
+	s.pause_ns = at.t_first_stop ? at.t_resumed - at.t_first_stop : 0;
+	s.threads = (int)at.n;
+	if (target_gone(c.pid)) {
+		gi_err("PID %d exited during the snapshot", c.pid);
+		exit_code = GI_EXIT_TARGET;
+		goto out;
+	}
+	if (at.timed_out) {
+		char b[32];
+		gi_snapshot_add_warning(&s, "the stop bound (--max-stop %s) passed before "
+		                            "everything was copied: the target was resumed and "
+		                            "this snapshot is partial",
+		                        gi_fmt_duration(b, sizeof b, (uint64_t)max_stop));
+		if (!s.gor_error)
+			s.gor_error = xstrdup("goroutines not read: the stop bound passed first");
+	}
+
+	/* After the stop: memory map, then the analysis of what was copied. */
+	const uint64_t(*arenas)[2] = NULL;
+	size_t narenas = gor ? gi_gor_arenas(gor, &arenas) : 0;
+	uint64_t *sps = xcalloc(at.n ? at.n : 1, sizeof *sps);
+	size_t nsps = 0;
+	for (size_t i = 0; i < at.n; i++)
+		if (at.t[i].have_regs)
+			sps[nsps++] = at.t[i].regs.rsp;
+	r = gi_proc_read_smaps(c.pid, &s.mem);
+	if (r < 0) {
+		if (target_gone(c.pid)) {
+			free(sps);
+			gi_err("PID %d exited during the snapshot", c.pid);
+			exit_code = GI_EXIT_TARGET;
+			goto out;
+		}
+		s.mem.available = false;
+		s.mem.error = xasprintf("cannot read /proc/%d/smaps: %s", c.pid, strerror(-r));
+	} else {
+		gi_memory_classify(&s.mem, c.exe, arenas, narenas, sps, nsps);
+		if (!narenas)
+			gi_snapshot_add_warning(&s, "Go heap arenas unknown: heap mappings are "
+			                            "classified as anonymous");
+	}
+	free(sps);
+	if (gor && !s.gor_error)
+		gi_gor_analyze(gor, &s);
+	if (s.gor_error) {
+		s.gor_available = false;
+		gi_snapshot_add_warning(&s, "%s", s.gor_error);
+	}
+	s.partial = at.timed_out || !s.gor_available || !s.mem.available;
+
+	char when[32];
+	struct tm tm;
+	gmtime_r(&wall, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	s.time_utc = xstrdup(when);
+	char name[128];
+	if (!out) {
+		default_name(name, sizeof name, c.pid, wall);
+		out = name;
+	}
+	s.total_ns = gi_now_ns() - t0;
+	if (gi_signal_caught)
+		gi_signals_die();
+	if (gi_snapshot_write(&s, out, gz, err, sizeof err) != 0) {
+		gi_err("cannot write %s: %s", out, err);
+		exit_code = GI_EXIT_IO;
+		goto out;
+	}
+	if (quiet)
+		printf("%s\n", out);
+	else
+		gi_report_summary(stdout, &s, out);
+	if (fflush(stdout) != 0 && gi_signal_caught)
+		gi_signals_die();
+	exit_code = s.partial ? GI_EXIT_PARTIAL : GI_EXIT_OK;
+out:
+	gi_attach_free(&at);
+	gi_gor_free(gor);
+	gi_dwarf_close(t.dw);
+	gi_mem_close(&t.mem);
+	gi_snapshot_free(&s);
+	gi_buildinfo_free(&bi);
+	gi_elf_close(&elf);
+	return exit_code;
+}
+
+/* ---- show and diff ---- */
+
+static int parse_report_opts(int argc, char **argv, const char *usage, struct gi_report_opts *ro,
+                             int nfiles)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"top", required_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	memset(ro, 0, sizeof *ro);
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+jn:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j': ro->json = true; break;
+		case 'n': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 0 || v > 1000000)
+				return usage_error(usage, "bad --top '%s'", optarg);
+			ro->top = (int)v;
+			break;
+		}
+		case 'h': fputs(usage, stdout); return -1;
+		default: return usage_error(usage, "bad option");
+		}
+	}
+	if (argc - optind != nfiles)
+		return usage_error(usage, nfiles == 1 ? "show takes one snapshot file"
+		                                      : "diff takes two snapshot files");
+	return 0;
+}
+
+static int load(const char *path, struct gi_snapshot *s)
+{
+	char err[512];
+	if (gi_snapshot_read(path, s, err, sizeof err) != 0) {
+		gi_err("%s: %s", path, err);
+		return GI_EXIT_SNAPFILE;
+	}
+	return 0;
+}
+
+static int finish_output(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		gi_err("error writing output: %s", strerror(errno));
+		return GI_EXIT_IO;
+	}
+	return GI_EXIT_OK;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct gi_report_opts ro;
+	int r = parse_report_opts(argc, argv, usage_show, &ro, 1);
+	if (r)
+		return r < 0 ? GI_EXIT_OK : r;
+	struct gi_snapshot s;
+	memset(&s, 0, sizeof s);
+	if ((r = load(argv[optind], &s)) != 0)
+		return r;
+	gi_report_show(stdout, &s, &ro);
+	gi_snapshot_free(&s);
+	return finish_output();
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	struct gi_report_opts ro;
+	int r = parse_report_opts(argc, argv, usage_diff, &ro, 2);
+	if (r)
+		return r < 0 ? GI_EXIT_OK : r;
+	struct gi_snapshot a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if ((r = load(argv[optind], &a)) != 0)
+		return r;
+	if ((r = load(argv[optind + 1], &b)) != 0) {
+		gi_snapshot_free(&a);
+		return r;
+	}
+	if (a.pid != b.pid || (a.exe && b.exe && strcmp(a.exe, b.exe) != 0))
+		gi_warn("the snapshots are of different processes (PID %d %s, PID %d %s)", a.pid,
+		        a.exe ? a.exe : "?", b.pid, b.exe ? b.exe : "?");
+	gi_report_diff(stdout, &a, &b, &ro);
+	gi_snapshot_free(&a);
+	gi_snapshot_free(&b);
+	return finish_output();
+}
+
+static const char *usage_for(const char *cmd)
+{
+	if (!strcmp(cmd, "snapshot"))
+		return usage_snapshot;
+	if (!strcmp(cmd, "show"))
+		return usage_show;
+	if (!strcmp(cmd, "diff"))
+		return usage_diff;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error(usage_main, "no command given");
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage_main, stdout);
+		return GI_EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("goinspect %s\n", GI_VERSION);
+		return GI_EXIT_OK;
+	}
+	if (!strcmp(cmd, "help")) {
+		if (argc < 3) {
+			fputs(usage_main, stdout);
+			return GI_EXIT_OK;
+		}
+		const char *u = usage_for(argv[2]);
+		if (!u)
+			return usage_error(usage_main, "no such command '%s'", argv[2]);
+		fputs(u, stdout);
+		return GI_EXIT_OK;
+	}
+	if (!strcmp(cmd, "snapshot"))
+		return cmd_snapshot(argc - 1, argv + 1);
+	if (!strcmp(cmd, "show"))
+		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(cmd, "diff"))
+		return cmd_diff(argc - 1, argv + 1);
+	return usage_error(usage_main, "no such command '%s'", cmd);
+}

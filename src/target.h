@@ -1,5 +1,117 @@
-/* goinspect: the live target (attach.c, remote.c, dwarf.c, pclntab.c, goroutines.c). */
+/* goinspect: the live target: attach (attach.c), memory (remote.c), DWARF layouts (dwarf.c),
+ * function names (pclntab.c) and the goroutine walk (goroutines.c). */
 #ifndef GOINSPECT_TARGET_H
 #define GOINSPECT_TARGET_H
+
 #include "goinspect.h"
+
+#include <signal.h>
+#include <sys/user.h>
+
+/* ---- attach.c ---- */
+struct gi_thread {
+	int tid;
+	bool seized;      /* PTRACE_SEIZE succeeded: must be detached */
+	bool stopped;     /* in a ptrace stop we reported */
+	bool gone;        /* exited while we looked */
+	bool group_stop;  /* was (or went) into a group-stop (SIGSTOP, Ctrl-Z): left stopped */
+	bool have_regs;
+	struct user_regs_struct regs;
+};
+
+struct gi_attach {
+	int pid;
+	struct gi_thread *t;
+	size_t n, cap;
+	uint64_t t_first_stop;  /* CLOCK_MONOTONIC at the first PTRACE_INTERRUPT */
+	uint64_t t_resumed;     /* after the last detach */
+	uint64_t deadline;      /* stop bound: CLOCK_MONOTONIC */
+	bool timed_out;         /* the stop bound passed */
+	bool active;
+	unsigned signals_reinjected;
+};
+
+/* Signal caught by goinspect (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE); 0 if none. */
+extern volatile sig_atomic_t gi_signal_caught;
+void gi_signals_install(void);
+/* Detach (if attached), restore the default action and re-raise the caught signal. */
+void gi_signals_die(void) __attribute__((noreturn));
+
+/* Seizes and stops every thread of pid. 0 on success; -errno on failure to attach at all
+ * (-EPERM, -ESRCH, -EINTR when a signal was caught, -ETIMEDOUT when the bound passed before all
+ * threads stopped: then a->timed_out is set and whatever stopped stays attached). */
+int gi_attach_all(struct gi_attach *a, int pid, uint64_t deadline_ns);
+/* Reads every stopped thread's registers (PTRACE_GETREGS). */
+void gi_attach_read_regs(struct gi_attach *a);
+/* Detaches every thread; safe to call twice. Records t_resumed. */
+void gi_detach_all(struct gi_attach *a);
+void gi_attach_free(struct gi_attach *a);
+
+/* ---- remote.c ---- */
+struct gi_mem {
+	int pid;
+	int fd;          /* /proc/PID/mem, when process_vm_readv is refused */
+	bool use_fd;
+	uint64_t bytes, calls;
+};
+struct gi_readreq {
+	uint64_t addr;
+	void *buf;
+	size_t len;
+	int err;         /* 0 or errno for this request */
+};
+int gi_mem_open(struct gi_mem *m, int pid);
+/* Reads len bytes exactly. 0 or -errno (-EFAULT unreadable, -ESRCH gone). */
+int gi_mem_read(struct gi_mem *m, uint64_t addr, void *buf, size_t len);
+/* Reads many requests in few system calls. Returns how many failed; -ESRCH if the process
+ * is gone. */
+long gi_mem_readv(struct gi_mem *m, struct gi_readreq *r, size_t n);
+int gi_mem_read_u64(struct gi_mem *m, uint64_t addr, uint64_t *v);
+void gi_mem_close(struct gi_mem *m);
+
+/* ---- dwarf.c ---- */
+struct gi_dwarf;
+struct gi_dwarf *gi_dwarf_open(struct gi_elf *e, char *err, size_t errlen);
+/* Link-time address and size of a global variable such as "runtime.allgs". 0 or -1. */
+int gi_dwarf_var(struct gi_dwarf *d, const char *name, uint64_t *addr, uint64_t *size);
+int gi_dwarf_type_size(struct gi_dwarf *d, const char *type, uint64_t *size);
+/* Offset and size of a (nested) member: type "runtime.schedt", path "gFree.stack.size". */
+int gi_dwarf_member(struct gi_dwarf *d, const char *type, const char *path,
+                    uint64_t *off, uint64_t *size);
+void gi_dwarf_close(struct gi_dwarf *d);
+
+/* ---- pclntab.c ---- */
+struct gi_pcln;
+/* Reads the function table through the live runtime.firstmoduledata at runtime address md. */
+struct gi_pcln *gi_pcln_load(struct gi_mem *m, uint64_t md, char *err, size_t errlen);
+/* Function name for a runtime pc, NULL if outside Go text. */
+const char *gi_pcln_funcname(struct gi_pcln *p, uint64_t pc);
+void gi_pcln_free(struct gi_pcln *p);
+
+/* ---- goroutines.c ---- */
+struct gi_target {
+	int pid;
+	int go_major, go_minor;
+	uint64_t bias;          /* load bias: runtime address = link-time address + bias */
+	struct gi_elf *elf;
+	struct gi_dwarf *dw;    /* NULL without DWARF */
+	struct gi_mem mem;
+};
+struct gi_gor;  /* goroutine walk state */
+/* Before the stop: layouts, wait-reason strings, function table. NULL with err when the
+ * goroutines cannot be read (the snapshot then says why). */
+struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen);
+/* While stopped: copies allgs, the g fields, sched and the P's. 0, or -errno (-ESRCH gone,
+ * -ETIMEDOUT stop bound, -EINTR signal); on other errors err says what could not be read. */
+int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline,
+                   char *err, size_t errlen);
+/* Go heap arenas [start,end) read during the capture (for classifying mappings). */
+size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2]);
+/* After the detach: totals and per-status counts into the snapshot. */
+void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s);
+void gi_gor_free(struct gi_gor *g);
+
+/* GOINSPECT_FAULT test hook: value of a key ("stop-sleep") or NULL; "" for a bare flag. */
+const char *gi_fault(const char *key);
+
 #endif

@@ -1,3 +1,60 @@
-#include "goinspect.h"
+/* Unit tests for util.c (formatting, tables) and the GOINSPECT_FAULT parser. */
+#include "target.h"
 #include "unit.h"
-int main(void) { return UNIT_DONE(); }
+
+#include <stdlib.h>
+
+int main(void)
+{
+	char b[64];
+	CHECK_STR(gi_fmt_size(b, sizeof b, 0, false), "0 B");
+	CHECK_STR(gi_fmt_size(b, sizeof b, 0, true), "0 B");
+	CHECK_STR(gi_fmt_size(b, sizeof b, 1023, false), "1023 B");
+	CHECK_STR(gi_fmt_size(b, sizeof b, 1024, false), "1.00 KiB");
+	CHECK_STR(gi_fmt_size(b, sizeof b, 12 * 1024 * 1024 + 300 * 1024, false), "12.3 MiB");
+	CHECK_STR(gi_fmt_size(b, sizeof b, 4096, true), "+4.00 KiB");
+	CHECK_STR(gi_fmt_size(b, sizeof b, -1, true), "-1 B");
+	CHECK_STR(gi_fmt_size(b, sizeof b, -(300LL << 20), true), "-300 MiB");
+	CHECK(gi_fmt_size(b, sizeof b, INT64_MIN, true)[0] == '-');  /* no overflow */
+	CHECK_STR(gi_fmt_duration(b, sizeof b, 999), "999 ns");
+	CHECK_STR(gi_fmt_duration(b, sizeof b, 850000), "850 us");
+	CHECK_STR(gi_fmt_duration(b, sizeof b, 3200000), "3.2 ms");
+	CHECK_STR(gi_fmt_duration(b, sizeof b, 1250000000), "1.25 s");
+
+	struct gi_counts c = {0};
+	gi_counts_add(&c, "select", 3);
+	gi_counts_add(&c, "chan send", 10);
+	gi_counts_add(&c, "select", 2);
+	gi_counts_add(&c, "running", 5);
+	CHECK_U64(c.n, 3);
+	CHECK_U64(gi_counts_get(&c, "select"), 5);
+	CHECK_U64(gi_counts_get(&c, "absent"), 0);
+	CHECK_U64(gi_counts_sum(&c), 20);
+	gi_counts_sort_desc(&c);
+	CHECK_STR(c.v[0].key, "chan send");
+	CHECK_STR(c.v[1].key, "running");  /* ties broken by name */
+	CHECK_STR(c.v[2].key, "select");
+	gi_counts_free(&c);
+	CHECK_U64(c.n, 0);
+
+	struct gi_strmap m = {0};
+	gi_strmap_add(&m, "GOARCH", "amd64");
+	gi_strmap_add(&m, "CGO_ENABLED", NULL);
+	CHECK_STR(gi_strmap_get(&m, "GOARCH"), "amd64");
+	CHECK_STR(gi_strmap_get(&m, "CGO_ENABLED"), "");
+	CHECK(gi_strmap_get(&m, "nope") == NULL);
+	gi_strmap_free(&m);
+
+	setenv("GOINSPECT_FAULT", "kill-target,stop-sleep=250", 1);
+	CHECK_STR(gi_fault("stop-sleep"), "250");
+	CHECK_STR(gi_fault("kill-target"), "");
+	CHECK(gi_fault("stop") == NULL);
+	CHECK(gi_fault("other") == NULL);
+	unsetenv("GOINSPECT_FAULT");
+	CHECK(gi_fault("kill-target") == NULL);
+
+	char *s = xasprintf("%s-%d", "x", 42);
+	CHECK_STR(s, "x-42");
+	free(s);
+	return UNIT_DONE();
+}
