@@ -108,13 +108,17 @@ int gi_dwarf_var(struct gi_dwarf *d, const char *name, uint64_t *addr, uint64_t 
 	Dwarf_Die die, type;
 	if (!d || !lookup(d, name, DW_TAG_variable, DW_TAG_variable, &die))
 		return -1;
+	/* Go writes DW_AT_location as a plain block holding one DW_OP_addr (even in DWARF 4,
+	 * where libdw's dwarf_getlocation refuses block forms), so decode it by hand. */
 	Dwarf_Attribute at;
-	Dwarf_Op *ops;
-	size_t nops;
-	if (!dwarf_attr(&die, DW_AT_location, &at) || dwarf_getlocation(&at, &ops, &nops) != 0 ||
-	    nops != 1 || ops[0].atom != DW_OP_addr)
+	Dwarf_Block blk;
+	if (!dwarf_attr(&die, DW_AT_location, &at) || dwarf_formblock(&at, &blk) != 0 ||
+	    blk.length != 9 || blk.data[0] != DW_OP_addr)
 		return -1;
-	*addr = ops[0].number;
+	uint64_t a = 0;
+	for (int i = 8; i >= 1; i--)
+		a = (a << 8) | blk.data[i];
+	*addr = a;
 	if (size) {
 		*size = 0;
 		Dwarf_Word sz;

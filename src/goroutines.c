@@ -299,11 +299,11 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, cha
 	for (size_t i = 0; i < allp[1]; i++)
 		rr[allglen + i] = (struct gi_readreq){pptrs[i] + g->p_free.off, &pfree[i], 4, 0};
 	/* Read in slices so the stop bound is checked between them. */
-	const size_t chunk = 16384;
+	const size_t chunk = 65536;
 	long bad = 0;
 	for (size_t i = 0; i < nreq; i += chunk) {
 		size_t k = nreq - i < chunk ? nreq - i : chunk;
-		f = gi_mem_readv(m, rr + i, k);
+		f = gi_mem_readv_coalesced(m, rr + i, k, 4096);
 		if (f < 0) {
 			bad = f;
 			break;

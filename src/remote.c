@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -137,4 +138,92 @@ int gi_mem_read(struct gi_mem *m, uint64_t addr, void *buf, size_t len)
 int gi_mem_read_u64(struct gi_mem *m, uint64_t addr, uint64_t *v)
 {
 	return gi_mem_read(m, addr, v, sizeof *v);
+}
+
+/* ---- coalesced reads ---- */
+
+static const struct gi_readreq *sort_base;
+
+static int by_addr(const void *a, const void *b)
+{
+	uint64_t x = sort_base[*(const size_t *)a].addr, y = sort_base[*(const size_t *)b].addr;
+	return (x > y) - (x < y);
+}
+
+long gi_mem_readv_coalesced(struct gi_mem *m, struct gi_readreq *r, size_t n, size_t maxgap)
+{
+	if (n == 0)
+		return 0;
+	size_t *idx = xmalloc(n * sizeof *idx);
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	sort_base = r;
+	qsort(idx, n, sizeof *idx, by_addr);
+
+	/* Ranges of requests [first, last] that are read as one. */
+	struct range {
+		size_t first, count;
+	} *rg = xmalloc(n * sizeof *rg);
+	size_t nrg = 0, total = 0;
+	const size_t cap = 4u << 20;  /* one read at most 4 MiB */
+	for (size_t i = 0; i < n;) {
+		uint64_t lo = r[idx[i]].addr, hi = lo + r[idx[i]].len;
+		size_t j = i + 1;
+		while (j < n) {
+			const struct gi_readreq *q = &r[idx[j]];
+			uint64_t qe = q->addr + q->len;
+			if (q->addr > hi + maxgap || (qe > hi ? qe : hi) - lo > cap)
+				break;
+			if (qe > hi)
+				hi = qe;
+			j++;
+		}
+		rg[nrg].first = i;
+		rg[nrg].count = j - i;
+		nrg++;
+		total += hi - lo;
+		i = j;
+	}
+	uint8_t *scratch = xmalloc(total ? total : 1);
+	struct gi_readreq *big = xmalloc(nrg * sizeof *big);
+	size_t off = 0;
+	for (size_t k = 0; k < nrg; k++) {
+		uint64_t lo = r[idx[rg[k].first]].addr, hi = lo;
+		for (size_t j = 0; j < rg[k].count; j++) {
+			const struct gi_readreq *q = &r[idx[rg[k].first + j]];
+			if (q->addr + q->len > hi)
+				hi = q->addr + q->len;
+		}
+		big[k] = (struct gi_readreq){lo, scratch + off, (size_t)(hi - lo), 0};
+		off += hi - lo;
+	}
+	long failed = gi_mem_readv(m, big, nrg);
+	if (failed >= 0) {
+		failed = 0;
+		for (size_t k = 0; k < nrg; k++) {
+			for (size_t j = 0; j < rg[k].count; j++) {
+				struct gi_readreq *q = &r[idx[rg[k].first + j]];
+				if (!big[k].err) {
+					memcpy(q->buf, (uint8_t *)big[k].buf + (q->addr - big[k].addr), q->len);
+					q->err = 0;
+					continue;
+				}
+				/* Some page of the range is unreadable: read its requests alone. */
+				struct gi_readreq one = *q;
+				long f = gi_mem_readv(m, &one, 1);
+				if (f < 0) {
+					failed = f;
+					goto out;
+				}
+				q->err = one.err;
+				failed += one.err != 0;
+			}
+		}
+	}
+out:
+	free(big);
+	free(scratch);
+	free(rg);
+	free(idx);
+	return failed;
 }

@@ -1,0 +1,83 @@
+#!/bin/bash
+# make bench: goinspect's cost on targets with many parked goroutines, side by side with the
+# runtime's own goroutine dumps (net/http/pprof debug=1 and debug=2) on the same process.
+#
+# For each size: goinspect's total time and peak RSS, the target's pause as the target itself
+# measures it (the largest gap of a 1 ms heartbeat goroutine), the pause goinspect records, and
+# the snapshot's size. Sizes: BENCH_SIZES (default "10000 100000"; add 1000000 for the large
+# case). Go toolchain: BENCH_GO (default: go on PATH). Runs: BENCH_RUNS (default 3, median).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${GI_BUILDDIR:-$PWD}
+gi=${GOINSPECT:-$build/goinspect}
+sizes=${BENCH_SIZES:-10000 100000}
+runs=${BENCH_RUNS:-3}
+gobin=${BENCH_GO:-$(command -v go || ls /usr/lib/go-*/bin/go 2>/dev/null | tail -1)}
+[ -x "$gi" ] || { echo "bench: $gi not built (run make first)" >&2; exit 1; }
+[ -n "$gobin" ] || { echo "bench: no Go toolchain to build the benchmark target" >&2; exit 1; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/goinspect-bench.XXXXXX")
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+mkdir -p "$work/src"
+cp "$top/fixtures/bench/main.go" "$work/src/"
+printf 'module goinspect.test/bench\ngo 1.19\n' > "$work/src/go.mod"
+(cd "$work/src" && GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0 "$gobin" build -o "$work/bench" .)
+gover=$("$gobin" env GOVERSION)
+
+wait_file() { for _ in $(seq 1 6000); do [ -s "$1" ] && return 0; sleep 0.05; done; echo "bench: timeout waiting for $1" >&2; exit 1; }
+# largest heartbeat gap since the previous call, in ns
+gap() { rm -f "$work/out/gap"; kill -USR2 "$pid"; wait_file "$work/out/gap"; cat "$work/out/gap"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ms() { awk -v v="$1" 'BEGIN {printf "%.1f", v/1e6}'; }
+now_ns() { date +%s%N; }
+
+printf 'goinspect benchmark: %s, %s, %d CPUs, median of %d runs\n' "$gover" "$(uname -r)" "$(nproc)" "$runs"
+printf '%-10s %-22s %12s %12s %10s %10s\n' goroutines tool total_ms pause_ms rss_MB out_MB
+for n in $sizes; do
+	rm -rf "$work/out"; mkdir -p "$work/out"
+	"$work/bench" -n "$n" -pprof -out "$work/out" & pid=$!
+	wait_file "$work/out/ready"; wait_file "$work/out/port"
+	port=$(cat "$work/out/port")
+	sleep 0.5
+	: > "$work/gi_total"; : > "$work/gi_pause"; : > "$work/gi_hb"; : > "$work/gi_rss"; : > "$work/gi_size"
+	for _ in $(seq 1 "$runs"); do
+		gap >/dev/null
+		t0=$(now_ns)
+		/usr/bin/time -f '%M' -o "$work/rss" "$gi" snapshot -q -o "$work/s.snap" "$pid" >/dev/null
+		t1=$(now_ns)
+		sleep 0.05
+		gap >> "$work/gi_hb"
+		echo $((t1 - t0)) >> "$work/gi_total"
+		jq -r .capture.pause_ns "$work/s.snap" >> "$work/gi_pause"
+		echo $(( $(tail -1 "$work/rss") * 1024 )) >> "$work/gi_rss"
+		stat -c %s "$work/s.snap" >> "$work/gi_size"
+	done
+	gt=$(median < "$work/gi_total"); gh=$(median < "$work/gi_hb")
+	printf '%-10s %-22s %12s %12s %10s %10s\n' "$n" "goinspect snapshot" "$(ms "$gt")" "$(ms "$gh")" \
+		"$(awk -v v="$(median < "$work/gi_rss")" 'BEGIN{printf "%.1f", v/1048576}')" \
+		"$(awk -v v="$(median < "$work/gi_size")" 'BEGIN{printf "%.2f", v/1048576}')"
+	printf '%-10s %-22s %12s %12s\n' "" "  (pause it recorded)" "" "$(ms "$(median < "$work/gi_pause")")"
+	for d in 1 2; do
+		: > "$work/p_total"; : > "$work/p_hb"; : > "$work/p_size"
+		for _ in $(seq 1 "$runs"); do
+			gap >/dev/null
+			t0=$(now_ns)
+			curl -s -o "$work/dump" "http://127.0.0.1:$port/debug/pprof/goroutine?debug=$d"
+			t1=$(now_ns)
+			sleep 0.05
+			gap >> "$work/p_hb"
+			echo $((t1 - t0)) >> "$work/p_total"
+			stat -c %s "$work/dump" >> "$work/p_size"
+		done
+		pt=$(median < "$work/p_total"); ph=$(median < "$work/p_hb")
+		printf '%-10s %-22s %12s %12s %10s %10s   (total x%s, pause x%s goinspect)\n' "" "pprof debug=$d" \
+			"$(ms "$pt")" "$(ms "$ph")" "-" \
+			"$(awk -v v="$(median < "$work/p_size")" 'BEGIN{printf "%.2f", v/1048576}')" \
+			"$(awk -v a="$pt" -v b="$gt" 'BEGIN{printf "%.1f", a/b}')" \
+			"$(awk -v a="$ph" -v b="$gh" 'BEGIN{printf "%.1f", a/(b>0?b:1)}')"
+	done
+	kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+done
+echo "pause_ms: the largest gap of the target's own 1 ms heartbeat (includes ~1 ms tick granularity)"
