@@ -46,8 +46,8 @@ struct gi_gor {
 	/* capture */
 	uint64_t allglen;
 	uint64_t *gptrs;
-	uint8_t *gbuf;               /* allglen windows of (g_hi - g_lo) bytes */
-	uint8_t *gok;
+	const uint8_t **gwin;        /* per g: its window [g_lo, g_hi) in scratch, NULL if unread */
+	struct gi_scratch scratch;   /* pre-faulted before the stop */
 	size_t ngs;
 	int64_t sched_free, ngsys, p_free_sum;
 	size_t nps;
@@ -185,6 +185,17 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 			g->g_hi = gf[i]->off + gf[i]->size;
 	}
 
+	/* Scratch for the stop, sized from the goroutine count now (it rarely moves much) and
+	 * pre-faulted, so copying does not take page faults while the target waits. Coalesced
+	 * reads take whole runs of g's, so size it for full g structs. */
+	uint64_t n_now = 0, gsize = 512;
+	gi_dwarf_type_size(d, "runtime.g", &gsize);
+	gi_mem_read_u64(&t->mem, g->a_allglen, &n_now);
+	if (n_now > MAX_GS)
+		n_now = 0;
+	g->scratch.min_block = (size_t)((n_now + 1024) * (gsize + 64) * 5 / 4) + (1u << 20);
+	gi_scratch_alloc(&g->scratch, 16);
+
 	read_wait_reasons(g, t);
 	uint64_t md;
 	char perr[256];
@@ -289,13 +300,12 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, cha
 	/* Third round: a window of every g and the free-list count of every P. */
 	size_t win = g->g_hi - g->g_lo;
 	g->ngs = allglen;
-	g->gbuf = xcalloc(allglen ? allglen : 1, win);
-	g->gok = xcalloc(allglen ? allglen : 1, 1);
+	g->gwin = xcalloc(allglen ? allglen : 1, sizeof *g->gwin);
 	int32_t *pfree = xcalloc(allp[1] ? allp[1] : 1, 4);
 	size_t nreq = allglen + allp[1];
 	struct gi_readreq *rr = xcalloc(nreq ? nreq : 1, sizeof *rr);
 	for (size_t i = 0; i < allglen; i++)
-		rr[i] = (struct gi_readreq){g->gptrs[i] + g->g_lo, g->gbuf + i * win, win, 0};
+		rr[i] = (struct gi_readreq){g->gptrs[i] + g->g_lo, NULL, win, 0};
 	for (size_t i = 0; i < allp[1]; i++)
 		rr[allglen + i] = (struct gi_readreq){pptrs[i] + g->p_free.off, &pfree[i], 4, 0};
 	/* Read in slices so the stop bound is checked between them. */
@@ -303,7 +313,7 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, cha
 	long bad = 0;
 	for (size_t i = 0; i < nreq; i += chunk) {
 		size_t k = nreq - i < chunk ? nreq - i : chunk;
-		f = gi_mem_readv_coalesced(m, rr + i, k, 4096);
+		f = gi_mem_readv_coalesced(m, rr + i, k, 4096, &g->scratch);
 		if (f < 0) {
 			bad = f;
 			break;
@@ -314,7 +324,7 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, cha
 	}
 	if (bad >= 0 && !rc) {
 		for (size_t i = 0; i < allglen; i++)
-			g->gok[i] = g->gptrs[i] && !rr[i].err;
+			g->gwin[i] = (g->gptrs[i] && !rr[i].err) ? rr[i].buf : NULL;
 		for (size_t i = 0; i < allp[1]; i++)
 			if (pptrs[i] && !rr[allglen + i].err) {
 				g->p_free_sum += pfree[i];
@@ -378,14 +388,13 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 			                                         : "the goroutines were not read");
 		return;
 	}
-	size_t win = g->g_hi - g->g_lo;
 	uint64_t live = 0, unreadable = 0;
 	for (size_t i = 0; i < g->ngs; i++) {
-		if (!g->gok[i]) {
+		const uint8_t *w = g->gwin[i];
+		if (!w) {
 			unreadable++;
 			continue;
 		}
-		const uint8_t *w = g->gbuf + i * win;
 		unsigned st = (unsigned)rd(w + g->g_status.off - g->g_lo, 4) & ~(unsigned)G_SCAN;
 		if (st == G_DEAD || st == G_DEADEXTRA)
 			continue;
@@ -438,8 +447,8 @@ void gi_gor_free(struct gi_gor *g)
 	free(g->wrs);
 	gi_pcln_free(g->pcln);
 	free(g->gptrs);
-	free(g->gbuf);
-	free(g->gok);
+	free(g->gwin);
+	gi_scratch_free(&g->scratch);
 	free(g->arenas);
 	free(g->capture_error);
 	free(g);

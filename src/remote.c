@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -142,30 +143,92 @@ int gi_mem_read_u64(struct gi_mem *m, uint64_t addr, uint64_t *v)
 
 /* ---- coalesced reads ---- */
 
-static const struct gi_readreq *sort_base;
+/* A scratch area made of blocks that never move, so pointers into it stay valid. Blocks are
+ * mapped with MAP_POPULATE: the pages exist before the target is stopped, and the copy does
+ * not pay a page fault per 4 KiB. */
+struct gi_scratch_block {
+	struct gi_scratch_block *next;
+	size_t cap, used;
+	uint8_t *p;
+};
 
-static int by_addr(const void *a, const void *b)
+void *gi_scratch_alloc(struct gi_scratch *s, size_t n)
 {
-	uint64_t x = sort_base[*(const size_t *)a].addr, y = sort_base[*(const size_t *)b].addr;
-	return (x > y) - (x < y);
+	n = (n + 15) & ~(size_t)15;
+	struct gi_scratch_block *b = s->head;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > s->min_block ? n : s->min_block;
+		cap = (cap + 4095) & ~(size_t)4095;
+		void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		b = xcalloc(1, sizeof *b);
+		b->p = p;
+		b->cap = cap;
+		b->next = s->head;
+		s->head = b;
+	}
+	void *r = b->p + b->used;
+	b->used += n;
+	return r;
 }
 
-long gi_mem_readv_coalesced(struct gi_mem *m, struct gi_readreq *r, size_t n, size_t maxgap)
+void gi_scratch_free(struct gi_scratch *s)
+{
+	while (s->head) {
+		struct gi_scratch_block *b = s->head;
+		s->head = b->next;
+		munmap(b->p, b->cap);
+		free(b);
+	}
+}
+
+/* Sorts request indices by address: LSD radix sort on the 48 address bits in use. */
+static void sort_by_addr(const struct gi_readreq *r, size_t n, size_t *idx)
+{
+	size_t *tmp = xmalloc(n * sizeof *tmp);
+	size_t *a = idx, *b = tmp;
+	for (int shift = 0; shift < 64; shift += 16) {
+		size_t count[65537] = {0};
+		bool any = false;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t d = (r[a[i]].addr >> shift) & 0xffff;
+			count[d + 1]++;
+			any |= (r[a[i]].addr >> shift) != 0;
+		}
+		if (!any)
+			break;
+		for (size_t d = 0; d < 65536; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++)
+			b[count[(r[a[i]].addr >> shift) & 0xffff]++] = a[i];
+		size_t *t = a;
+		a = b;
+		b = t;
+	}
+	if (a != idx)
+		memcpy(idx, a, n * sizeof *idx);
+	free(tmp);
+}
+
+long gi_mem_readv_coalesced(struct gi_mem *m, struct gi_readreq *r, size_t n, size_t maxgap,
+                            struct gi_scratch *sc)
 {
 	if (n == 0)
 		return 0;
 	size_t *idx = xmalloc(n * sizeof *idx);
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
-	sort_base = r;
-	qsort(idx, n, sizeof *idx, by_addr);
+	sort_by_addr(r, n, idx);
 
-	/* Ranges of requests [first, last] that are read as one. */
+	/* Ranges of requests (in address order) that are read as one, at most 4 MiB each. */
 	struct range {
 		size_t first, count;
 	} *rg = xmalloc(n * sizeof *rg);
-	size_t nrg = 0, total = 0;
-	const size_t cap = 4u << 20;  /* one read at most 4 MiB */
+	struct gi_readreq *big = xmalloc(n * sizeof *big);
+	size_t nrg = 0;
+	const uint64_t cap = 4u << 20;
 	for (size_t i = 0; i < n;) {
 		uint64_t lo = r[idx[i]].addr, hi = lo + r[idx[i]].len;
 		size_t j = i + 1;
@@ -178,51 +241,48 @@ long gi_mem_readv_coalesced(struct gi_mem *m, struct gi_readreq *r, size_t n, si
 				hi = qe;
 			j++;
 		}
-		rg[nrg].first = i;
-		rg[nrg].count = j - i;
+		rg[nrg] = (struct range){i, j - i};
+		big[nrg] = (struct gi_readreq){lo, NULL, (size_t)(hi - lo), 0};
 		nrg++;
-		total += hi - lo;
 		i = j;
 	}
-	uint8_t *scratch = xmalloc(total ? total : 1);
-	struct gi_readreq *big = xmalloc(nrg * sizeof *big);
-	size_t off = 0;
+	long failed = 0;
 	for (size_t k = 0; k < nrg; k++) {
-		uint64_t lo = r[idx[rg[k].first]].addr, hi = lo;
-		for (size_t j = 0; j < rg[k].count; j++) {
-			const struct gi_readreq *q = &r[idx[rg[k].first + j]];
-			if (q->addr + q->len > hi)
-				hi = q->addr + q->len;
+		big[k].buf = gi_scratch_alloc(sc, big[k].len);
+		if (!big[k].buf) {
+			failed = -ENOMEM;
+			goto out;
 		}
-		big[k] = (struct gi_readreq){lo, scratch + off, (size_t)(hi - lo), 0};
-		off += hi - lo;
 	}
-	long failed = gi_mem_readv(m, big, nrg);
-	if (failed >= 0) {
-		failed = 0;
-		for (size_t k = 0; k < nrg; k++) {
-			for (size_t j = 0; j < rg[k].count; j++) {
-				struct gi_readreq *q = &r[idx[rg[k].first + j]];
-				if (!big[k].err) {
-					memcpy(q->buf, (uint8_t *)big[k].buf + (q->addr - big[k].addr), q->len);
-					q->err = 0;
-					continue;
-				}
-				/* Some page of the range is unreadable: read its requests alone. */
-				struct gi_readreq one = *q;
-				long f = gi_mem_readv(m, &one, 1);
-				if (f < 0) {
-					failed = f;
-					goto out;
-				}
-				q->err = one.err;
-				failed += one.err != 0;
+	failed = gi_mem_readv(m, big, nrg);
+	if (failed < 0)
+		goto out;
+	failed = 0;
+	for (size_t k = 0; k < nrg; k++) {
+		for (size_t j = 0; j < rg[k].count; j++) {
+			struct gi_readreq *q = &r[idx[rg[k].first + j]];
+			if (!big[k].err) {
+				uint8_t *src = (uint8_t *)big[k].buf + (q->addr - big[k].addr);
+				if (q->buf)
+					memcpy(q->buf, src, q->len);
+				else
+					q->buf = src;
+				q->err = 0;
+				continue;
 			}
+			/* Some page of the range is unreadable: read its requests alone. */
+			if (!q->buf)
+				q->buf = (uint8_t *)big[k].buf + (q->addr - big[k].addr);
+			long f = gi_mem_readv(m, q, 1);
+			if (f < 0) {
+				failed = f;
+				goto out;
+			}
+			failed += q->err != 0;
 		}
 	}
 out:
 	free(big);
-	free(scratch);
 	free(rg);
 	free(idx);
 	return failed;

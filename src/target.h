@@ -66,9 +66,18 @@ int gi_mem_read(struct gi_mem *m, uint64_t addr, void *buf, size_t len);
 /* Reads many requests in few system calls. Returns how many failed; -ESRCH if the process
  * is gone. */
 long gi_mem_readv(struct gi_mem *m, struct gi_readreq *r, size_t n);
-/* The same, for many small requests close together in memory (such as every g): requests
- * less than maxgap bytes apart are read as one range (at most 4 MiB), then copied out. */
-long gi_mem_readv_coalesced(struct gi_mem *m, struct gi_readreq *r, size_t n, size_t maxgap);
+/* Scratch memory for coalesced reads: blocks that never move, pre-faulted. */
+struct gi_scratch {
+	struct gi_scratch_block *head;
+	size_t min_block;
+};
+void *gi_scratch_alloc(struct gi_scratch *s, size_t n);
+void gi_scratch_free(struct gi_scratch *s);
+/* Like gi_mem_readv for many small requests close together (such as every g): requests less
+ * than maxgap bytes apart are read as one range into sc. A request whose buf is NULL is left
+ * pointing into sc (no copy); otherwise it is copied to buf. */
+long gi_mem_readv_coalesced(struct gi_mem *m, struct gi_readreq *r, size_t n, size_t maxgap,
+                            struct gi_scratch *sc);
 int gi_mem_read_u64(struct gi_mem *m, uint64_t addr, uint64_t *v);
 void gi_mem_close(struct gi_mem *m);
 
