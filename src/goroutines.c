@@ -165,7 +165,8 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	}
 	member(g, d, "runtime.g", "runningCleanups", &g->g_running_cleanups);
 	if (var(d, "runtime.mheap_", t->bias, &g->a_mheap))
-		member(g, d, "runtime.mheap", "allArenas", &g->h_allarenas);
+		if (!member(g, d, "runtime.mheap", "allArenas", &g->h_allarenas))  /* <= 1.25 */
+			member(g, d, "runtime.mheap", "heapArenas", &g->h_allarenas);
 	if (var(d, "runtime.fingStatus", t->bias, &g->a_fing)) {
 		g->fing_is_status = true;
 		g->fing_size = 4;
@@ -285,7 +286,7 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, cha
 	if (narenas && !r[2].err) {
 		g->arenas = xcalloc(narenas, sizeof *g->arenas);
 		for (size_t i = 0; i < narenas; i++) {
-			g->arenas[i][0] = aidx[i] * HEAP_ARENA_BYTES - ARENA_BASE_OFFSET;
+			g->arenas[i][0] = aidx[i] * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET; /* arenaBase */
 			g->arenas[i][1] = g->arenas[i][0] + HEAP_ARENA_BYTES;
 		}
 		g->narenas = narenas;

@@ -1,2 +1,409 @@
-/* report.c: to be written */
+/* report.c: the snapshot summary, show and diff, as aligned text or JSON. */
 #include "goinspect.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SZ(v) gi_fmt_size((char[32]){0}, 32, (int64_t)(v), false)
+#define DSZ(v) gi_fmt_size((char[32]){0}, 32, (int64_t)(v), true)
+#define DUR(v) gi_fmt_duration((char[32]){0}, 32, (v))
+
+static size_t limit(const struct gi_report_opts *o, size_t n)
+{
+	return (o && o->top > 0 && (size_t)o->top < n) ? (size_t)o->top : n;
+}
+
+/* Per-kind sums of a memory map. */
+struct kind_sum {
+	uint64_t n, size, rss, pss, anonymous, swap;
+};
+
+static void sum_kinds(const struct gi_memory *m, struct kind_sum *k)
+{
+	memset(k, 0, GI_MAP_KIND_COUNT * sizeof *k);
+	for (size_t i = 0; i < m->nmaps; i++) {
+		const struct gi_mapping *mp = &m->maps[i];
+		struct kind_sum *s = &k[mp->kind < GI_MAP_KIND_COUNT ? mp->kind : GI_MAP_ANON];
+		s->n++;
+		s->size += mp->size;
+		s->rss += mp->rss;
+		s->pss += mp->pss;
+		s->anonymous += mp->anonymous;
+		s->swap += mp->swap;
+	}
+}
+
+static void kinds_by_rss(const struct kind_sum *k, int *order)
+{
+	for (int i = 0; i < GI_MAP_KIND_COUNT; i++)
+		order[i] = i;
+	for (int i = 1; i < GI_MAP_KIND_COUNT; i++)
+		for (int j = i; j > 0 && k[order[j]].rss > k[order[j - 1]].rss; j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+}
+
+void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path)
+{
+	fprintf(out, "%s: PID %d (%s), %s\n", path, s->pid, s->comm ? s->comm : "?",
+	        s->go_version ? s->go_version : "Go version unknown");
+	if (s->gor_available) {
+		fprintf(out, "  goroutines %llu (+%llu system)", (unsigned long long)s->gor_total,
+		        (unsigned long long)s->gor_system);
+		for (size_t i = 0; i < s->by_status.n && i < 3; i++)
+			fprintf(out, "%s %llu %s", i ? "," : ":",
+			        (unsigned long long)s->by_status.v[i].count, s->by_status.v[i].key);
+		fprintf(out, "%s\n", s->by_status.n > 3 ? ", ..." : "");
+	} else {
+		fprintf(out, "  goroutines: not read (%s)\n", s->gor_error ? s->gor_error : "unknown");
+	}
+	if (s->mem.available) {
+		struct kind_sum k[GI_MAP_KIND_COUNT];
+		int order[GI_MAP_KIND_COUNT];
+		sum_kinds(&s->mem, k);
+		kinds_by_rss(k, order);
+		fprintf(out, "  memory RSS %s", SZ(s->mem.rss));
+		for (int i = 0; i < 3; i++)
+			if (k[order[i]].rss)
+				fprintf(out, "%s %s %s", i ? "," : ":", gi_map_kind_name(order[i]),
+				        SZ(k[order[i]].rss));
+		fprintf(out, "\n");
+	}
+	fprintf(out, "  target stopped %s, total %s\n", DUR(s->pause_ns), DUR(s->total_ns));
+	if (s->partial)
+		fprintf(out, "  PARTIAL: %s\n", s->nwarnings ? s->warnings[0] : "some facts not read");
+}
+
+static void print_json(FILE *out, json_t *j)
+{
+	json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(j);
+}
+
+int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
+{
+	if (o && o->json) {
+		print_json(out, gi_snapshot_to_json(s));
+		return 0;
+	}
+	fprintf(out, "PID %d  %s\n", s->pid, s->exe ? s->exe : "?");
+	fprintf(out, "  Go %s", s->go_version ? s->go_version : "?");
+	if (s->main_path)
+		fprintf(out, ", module %s %s", s->main_path, s->main_version ? s->main_version : "");
+	fprintf(out, "%s%s\n", s->pie ? ", PIE" : "", s->has_dwarf ? "" : ", no DWARF");
+	if (s->build_id && *s->build_id)
+		fprintf(out, "  build id %s\n", s->build_id);
+	fprintf(out, "  captured %s, %d threads, target stopped %s, total %s%s\n",
+	        s->time_utc ? s->time_utc : "?", s->threads, DUR(s->pause_ns), DUR(s->total_ns),
+	        s->partial ? "  (PARTIAL)" : "");
+
+	fprintf(out, "\nGoroutines: ");
+	if (!s->gor_available) {
+		fprintf(out, "not read: %s\n", s->gor_error ? s->gor_error : "unknown");
+	} else {
+		fprintf(out, "%llu (NumGoroutine), plus %llu system\n",
+		        (unsigned long long)s->gor_total, (unsigned long long)s->gor_system);
+		fprintf(out, "  %8s  %s\n", "COUNT", "STATUS / WAIT REASON");
+		size_t n = limit(o, s->by_status.n);
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "  %8llu  %s\n", (unsigned long long)s->by_status.v[i].count,
+			        s->by_status.v[i].key);
+		if (n < s->by_status.n)
+			fprintf(out, "  %8s  (%zu more)\n", "...", s->by_status.n - n);
+		if (s->system_by_status.n) {
+			fprintf(out, "  system:");
+			for (size_t i = 0; i < s->system_by_status.n; i++)
+				fprintf(out, "%s %llu %s", i ? "," : "",
+				        (unsigned long long)s->system_by_status.v[i].count,
+				        s->system_by_status.v[i].key);
+			fprintf(out, "\n");
+		}
+	}
+
+	const struct gi_memory *m = &s->mem;
+	fprintf(out, "\nMemory: ");
+	if (!m->available) {
+		fprintf(out, "not read: %s\n", m->error ? m->error : "unknown");
+	} else {
+		fprintf(out, "RSS %s, PSS %s, anonymous %s, swap %s, mapped %s\n", SZ(m->rss),
+		        SZ(m->pss), SZ(m->anonymous), SZ(m->swap), SZ(m->size));
+		struct kind_sum k[GI_MAP_KIND_COUNT];
+		int order[GI_MAP_KIND_COUNT];
+		sum_kinds(m, k);
+		kinds_by_rss(k, order);
+		fprintf(out, "  %-15s %5s %10s %10s %10s %10s %10s\n", "KIND", "MAPS", "SIZE", "RSS",
+		        "PSS", "ANON", "SWAP");
+		for (int i = 0; i < GI_MAP_KIND_COUNT; i++) {
+			const struct kind_sum *x = &k[order[i]];
+			if (!x->n)
+				continue;
+			fprintf(out, "  %-15s %5llu %10s %10s %10s %10s %10s\n",
+			        gi_map_kind_name(order[i]), (unsigned long long)x->n, SZ(x->size),
+			        SZ(x->rss), SZ(x->pss), SZ(x->anonymous), SZ(x->swap));
+		}
+		fprintf(out, "\nMappings:\n  %-16s %9s %9s %9s %-4s %-14s %s\n", "ADDRESS", "KBYTES",
+		        "RSS", "DIRTY", "MODE", "KIND", "MAPPING");
+		size_t n = limit(o, m->nmaps);
+		for (size_t i = 0; i < n; i++) {
+			const struct gi_mapping *mp = &m->maps[i];
+			fprintf(out, "  %016llx %9llu %9llu %9llu %-4s %-14s %s\n",
+			        (unsigned long long)mp->start, (unsigned long long)(mp->size / 1024),
+			        (unsigned long long)(mp->rss / 1024), (unsigned long long)(mp->dirty / 1024),
+			        mp->perms, gi_map_kind_name(mp->kind), mp->path ? mp->path : "[anon]");
+		}
+		if (n < m->nmaps)
+			fprintf(out, "  ... %zu more mappings\n", m->nmaps - n);
+		fprintf(out, "  %-16s %9llu %9llu %9llu\n", "total kB",
+		        (unsigned long long)(m->size / 1024), (unsigned long long)(m->rss / 1024),
+		        (unsigned long long)(m->dirty / 1024));
+	}
+	if (s->nwarnings) {
+		fprintf(out, "\nWarnings:\n");
+		for (size_t i = 0; i < s->nwarnings; i++)
+			fprintf(out, "  %s\n", s->warnings[i]);
+	}
+	return 0;
+}
+
+/* ---- diff ---- */
+
+static time_t parse_time(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (!s || !strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+struct status_delta {
+	const char *key;
+	uint64_t before, after;
+	int64_t delta;
+};
+
+static int sd_cmp(const void *a, const void *b)
+{
+	const struct status_delta *x = a, *y = b;
+	if (x->delta != y->delta)
+		return x->delta > y->delta ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static struct status_delta *status_deltas(const struct gi_snapshot *a,
+                                          const struct gi_snapshot *b, size_t *n)
+{
+	struct status_delta *d = xcalloc(a->by_status.n + b->by_status.n + 1, sizeof *d);
+	size_t k = 0;
+	for (size_t i = 0; i < a->by_status.n; i++) {
+		const char *key = a->by_status.v[i].key;
+		d[k++] = (struct status_delta){key, a->by_status.v[i].count,
+		                               gi_counts_get(&b->by_status, key), 0};
+	}
+	for (size_t i = 0; i < b->by_status.n; i++) {
+		const char *key = b->by_status.v[i].key;
+		bool seen = false;
+		for (size_t j = 0; j < a->by_status.n && !seen; j++)
+			seen = !strcmp(a->by_status.v[j].key, key);
+		if (!seen)
+			d[k++] = (struct status_delta){key, 0, b->by_status.v[i].count, 0};
+	}
+	for (size_t i = 0; i < k; i++)
+		d[i].delta = (int64_t)d[i].after - (int64_t)d[i].before;
+	qsort(d, k, sizeof *d, sd_cmp);
+	*n = k;
+	return d;
+}
+
+struct map_delta {
+	const struct gi_mapping *a, *b;
+	int64_t delta;
+};
+
+static int md_cmp(const void *x, const void *y)
+{
+	const struct map_delta *p = x, *q = y;
+	int64_t ap = llabs(p->delta), aq = llabs(q->delta);
+	if (ap != aq)
+		return ap > aq ? -1 : 1;
+	uint64_t sp = p->a ? p->a->start : p->b->start, sq = q->a ? q->a->start : q->b->start;
+	return (sp > sq) - (sp < sq);
+}
+
+static bool same_mapping(const struct gi_mapping *x, const struct gi_mapping *y)
+{
+	if (x->start != y->start)
+		return false;
+	if (!x->path || !y->path)
+		return !x->path && !y->path;
+	return !strcmp(x->path, y->path);
+}
+
+static struct map_delta *map_deltas(const struct gi_memory *a, const struct gi_memory *b,
+                                    size_t *n)
+{
+	struct map_delta *d = xcalloc(a->nmaps + b->nmaps + 1, sizeof *d);
+	bool *used = xcalloc(b->nmaps + 1, 1);
+	size_t k = 0, j = 0;
+	/* Both lists are in address order: merge. */
+	for (size_t i = 0; i < a->nmaps; i++) {
+		while (j < b->nmaps && b->maps[j].start < a->maps[i].start)
+			j++;
+		const struct gi_mapping *match = NULL;
+		if (j < b->nmaps && !used[j] && same_mapping(&a->maps[i], &b->maps[j])) {
+			match = &b->maps[j];
+			used[j] = true;
+		} else {
+			for (size_t q = 0; q < b->nmaps && !match; q++)
+				if (!used[q] && same_mapping(&a->maps[i], &b->maps[q])) {
+					match = &b->maps[q];
+					used[q] = true;
+				}
+		}
+		d[k].a = &a->maps[i];
+		d[k].b = match;
+		d[k].delta = (int64_t)(match ? match->rss : 0) - (int64_t)a->maps[i].rss;
+		k++;
+	}
+	for (size_t q = 0; q < b->nmaps; q++)
+		if (!used[q]) {
+			d[k].a = NULL;
+			d[k].b = &b->maps[q];
+			d[k].delta = (int64_t)b->maps[q].rss;
+			k++;
+		}
+	free(used);
+	qsort(d, k, sizeof *d, md_cmp);
+	*n = k;
+	return d;
+}
+
+static const char *change_word(const struct map_delta *d)
+{
+	if (!d->a)
+		return "new";
+	if (!d->b)
+		return "gone";
+	return d->delta > 0 ? "grown" : d->delta < 0 ? "shrunk" : "same";
+}
+
+static json_t *snap_brief(const struct gi_snapshot *s)
+{
+	return json_pack("{s:i, s:s?, s:s?, s:s?, s:I, s:b}", "pid", s->pid, "exe", s->exe,
+	                 "go_version", s->go_version, "time", s->time_utc,
+	                 "pause_ns", (json_int_t)s->pause_ns, "partial", s->partial);
+}
+
+int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snapshot *b,
+                   const struct gi_report_opts *o)
+{
+	size_t nsd, nmd;
+	struct status_delta *sd = status_deltas(a, b, &nsd);
+	struct map_delta *md = map_deltas(&a->mem, &b->mem, &nmd);
+	struct kind_sum ka[GI_MAP_KIND_COUNT], kb[GI_MAP_KIND_COUNT];
+	sum_kinds(&a->mem, ka);
+	sum_kinds(&b->mem, kb);
+	int64_t gdelta = (int64_t)b->gor_total - (int64_t)a->gor_total;
+	int64_t rdelta = (int64_t)b->mem.rss - (int64_t)a->mem.rss;
+
+	if (o && o->json) {
+		json_t *st = json_array();
+		for (size_t i = 0; i < nsd; i++)
+			json_array_append_new(st, json_pack("{s:s, s:I, s:I, s:I}", "status", sd[i].key,
+			                                    "before", (json_int_t)sd[i].before, "after",
+			                                    (json_int_t)sd[i].after, "delta",
+			                                    (json_int_t)sd[i].delta));
+		json_t *kinds = json_array();
+		for (int i = 0; i < GI_MAP_KIND_COUNT; i++)
+			if (ka[i].n || kb[i].n)
+				json_array_append_new(kinds, json_pack(
+					"{s:s, s:I, s:I, s:I}", "kind", gi_map_kind_name(i),
+					"rss_before", (json_int_t)ka[i].rss, "rss_after", (json_int_t)kb[i].rss,
+					"rss_delta", (json_int_t)kb[i].rss - (json_int_t)ka[i].rss));
+		json_t *maps = json_array();
+		for (size_t i = 0; i < nmd; i++) {
+			const struct gi_mapping *m = md[i].b ? md[i].b : md[i].a;
+			char s1[32], s2[32];
+			snprintf(s1, sizeof s1, "0x%llx", (unsigned long long)m->start);
+			snprintf(s2, sizeof s2, "0x%llx", (unsigned long long)m->end);
+			json_array_append_new(maps, json_pack(
+				"{s:s, s:s, s:s?, s:s, s:I, s:I, s:I, s:s}", "start", s1, "end", s2,
+				"path", m->path, "kind", gi_map_kind_name(m->kind),
+				"rss_before", (json_int_t)(md[i].a ? md[i].a->rss : 0),
+				"rss_after", (json_int_t)(md[i].b ? md[i].b->rss : 0),
+				"rss_delta", (json_int_t)md[i].delta, "change", change_word(&md[i])));
+		}
+		json_t *root = json_pack(
+			"{s:i, s:o, s:o, s:{s:b, s:I, s:I, s:I, s:o}, s:{s:I, s:I, s:I, s:I, s:I, s:I, "
+			"s:o, s:o}}",
+			"format_version", GI_FORMAT_VERSION, "before", snap_brief(a), "after",
+			snap_brief(b), "goroutines", "available", a->gor_available && b->gor_available,
+			"total_before", (json_int_t)a->gor_total, "total_after", (json_int_t)b->gor_total,
+			"total_delta", (json_int_t)gdelta, "by_status", st, "memory", "rss_before",
+			(json_int_t)a->mem.rss, "rss_after", (json_int_t)b->mem.rss, "rss_delta",
+			(json_int_t)rdelta, "pss_delta", (json_int_t)b->mem.pss - (json_int_t)a->mem.pss,
+			"anonymous_delta", (json_int_t)b->mem.anonymous - (json_int_t)a->mem.anonymous,
+			"swap_delta", (json_int_t)b->mem.swap - (json_int_t)a->mem.swap, "by_kind", kinds,
+			"mappings", maps);
+		print_json(out, root);
+		free(sd);
+		free(md);
+		return 0;
+	}
+
+	time_t ta = parse_time(a->time_utc), tb = parse_time(b->time_utc);
+	fprintf(out, "PID %d  %s\n  %s -> %s", b->pid, b->exe ? b->exe : "?",
+	        a->time_utc ? a->time_utc : "?", b->time_utc ? b->time_utc : "?");
+	if (ta != (time_t)-1 && tb != (time_t)-1)
+		fprintf(out, " (%lld s apart)", (long long)(tb - ta));
+	fprintf(out, "\n");
+
+	fprintf(out, "\nGoroutines: ");
+	if (!a->gor_available || !b->gor_available) {
+		fprintf(out, "not available in %s\n", !a->gor_available ? "the first snapshot"
+		                                                        : "the second snapshot");
+	} else {
+		fprintf(out, "%llu -> %llu (%+lld)\n", (unsigned long long)a->gor_total,
+		        (unsigned long long)b->gor_total, (long long)gdelta);
+		fprintf(out, "  %8s %8s %8s  %s\n", "BEFORE", "AFTER", "DELTA", "STATUS / WAIT REASON");
+		size_t n = limit(o, nsd);
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "  %8llu %8llu %+8lld  %s\n", (unsigned long long)sd[i].before,
+			        (unsigned long long)sd[i].after, (long long)sd[i].delta, sd[i].key);
+	}
+
+	fprintf(out, "\nMemory: RSS %s -> %s (%s)\n", SZ(a->mem.rss), SZ(b->mem.rss), DSZ(rdelta));
+	fprintf(out, "  PSS %s -> %s (%s), anonymous %s -> %s (%s), swap %s -> %s (%s)\n",
+	        SZ(a->mem.pss), SZ(b->mem.pss), DSZ((int64_t)b->mem.pss - (int64_t)a->mem.pss),
+	        SZ(a->mem.anonymous), SZ(b->mem.anonymous),
+	        DSZ((int64_t)b->mem.anonymous - (int64_t)a->mem.anonymous), SZ(a->mem.swap),
+	        SZ(b->mem.swap), DSZ((int64_t)b->mem.swap - (int64_t)a->mem.swap));
+	fprintf(out, "  %-15s %10s %10s %11s\n", "KIND", "RSS BEFORE", "RSS AFTER", "DELTA");
+	for (int i = 0; i < GI_MAP_KIND_COUNT; i++)
+		if (ka[i].n || kb[i].n)
+			fprintf(out, "  %-15s %10s %10s %11s\n", gi_map_kind_name(i), SZ(ka[i].rss),
+			        SZ(kb[i].rss), DSZ((int64_t)kb[i].rss - (int64_t)ka[i].rss));
+	fprintf(out, "\nMappings by RSS change:\n  %-16s %10s %10s %11s %-6s %-14s %s\n",
+	        "ADDRESS", "BEFORE", "AFTER", "DELTA", "CHANGE", "KIND", "MAPPING");
+	size_t shown = 0, n = o && o->top > 0 ? (size_t)o->top : 20;
+	for (size_t i = 0; i < nmd && shown < n; i++) {
+		if (md[i].delta == 0 && md[i].a && md[i].b)
+			continue;
+		const struct gi_mapping *m = md[i].b ? md[i].b : md[i].a;
+		fprintf(out, "  %016llx %10s %10s %11s %-6s %-14s %s\n", (unsigned long long)m->start,
+		        md[i].a ? SZ(md[i].a->rss) : "-", md[i].b ? SZ(md[i].b->rss) : "-",
+		        DSZ(md[i].delta), change_word(&md[i]), gi_map_kind_name(m->kind),
+		        m->path ? m->path : "[anon]");
+		shown++;
+	}
+	if (!shown)
+		fprintf(out, "  (no mapping changed its RSS)\n");
+	free(sd);
+	free(md);
+	return 0;
+}

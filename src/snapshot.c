@@ -1,2 +1,460 @@
-/* snapshot.c: to be written */
+/* snapshot.c: snapshot file format v1 (see goinspect-snapshot(5)): JSON, optionally gzip. */
 #include "goinspect.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define GI_MAX_INPUT (1024u << 20)
+#define MAX_ITEMS 10000000u
+
+void gi_snapshot_add_warning(struct gi_snapshot *s, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	s->warnings = xrealloc(s->warnings, (s->nwarnings + 1) * sizeof *s->warnings);
+	s->warnings[s->nwarnings++] = xstrdup(buf);
+}
+
+void gi_snapshot_free(struct gi_snapshot *s)
+{
+	free(s->tool_version);
+	free(s->exe);
+	free(s->comm);
+	free(s->go_version);
+	free(s->main_path);
+	free(s->main_version);
+	gi_strmap_free(&s->build_settings);
+	free(s->build_id);
+	free(s->time_utc);
+	for (size_t i = 0; i < s->nwarnings; i++)
+		free(s->warnings[i]);
+	free(s->warnings);
+	free(s->gor_error);
+	gi_counts_free(&s->by_status);
+	gi_counts_free(&s->system_by_status);
+	gi_memory_free(&s->mem);
+	memset(s, 0, sizeof *s);
+}
+
+/* ---- writing ---- */
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *u64(uint64_t v)
+{
+	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *hex(uint64_t v)
+{
+	char b[32];
+	snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
+	return json_string(b);
+}
+
+static json_t *counts_json(const struct gi_counts *c)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < c->n; i++)
+		json_object_set_new(o, c->v[i].key, u64(c->v[i].count));
+	return o;
+}
+
+void *gi_snapshot_to_json(const struct gi_snapshot *s)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "format_version", json_integer(s->format_version));
+	json_object_set_new(root, "tool", json_pack("{s:s, s:o}", "name", "goinspect", "version",
+	                                            str_or_null(s->tool_version)));
+	json_t *settings = json_object();
+	for (size_t i = 0; i < s->build_settings.n; i++)
+		json_object_set_new(settings, s->build_settings.v[i].key,
+		                    json_string(s->build_settings.v[i].value));
+	json_object_set_new(root, "target", json_pack(
+		"{s:i, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:b, s:b, s:i}",
+		"pid", s->pid, "exe", str_or_null(s->exe), "comm", str_or_null(s->comm),
+		"go_version", str_or_null(s->go_version),
+		"main_module", "path", str_or_null(s->main_path), "version", str_or_null(s->main_version),
+		"build_settings", settings, "build_id", str_or_null(s->build_id),
+		"pie", s->pie, "dwarf", s->has_dwarf, "threads", s->threads));
+	json_t *warn = json_array();
+	for (size_t i = 0; i < s->nwarnings; i++)
+		json_array_append_new(warn, json_string(s->warnings[i]));
+	json_object_set_new(root, "capture", json_pack(
+		"{s:o, s:o, s:o, s:o, s:b, s:o}", "time", str_or_null(s->time_utc),
+		"pause_ns", u64(s->pause_ns), "total_ns", u64(s->total_ns),
+		"max_stop_ns", u64(s->max_stop_ns), "partial", s->partial, "warnings", warn));
+	json_object_set_new(root, "goroutines", json_pack(
+		"{s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "available", s->gor_available,
+		"error", str_or_null(s->gor_error), "total", u64(s->gor_total),
+		"system", u64(s->gor_system), "allglen", u64(s->gor_allglen),
+		"by_status", counts_json(&s->by_status),
+		"system_by_status", counts_json(&s->system_by_status)));
+	const struct gi_memory *m = &s->mem;
+	json_t *maps = json_array();
+	for (size_t i = 0; i < m->nmaps; i++) {
+		const struct gi_mapping *mp = &m->maps[i];
+		json_array_append_new(maps, json_pack(
+			"{s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+			"start", hex(mp->start), "end", hex(mp->end), "perms", mp->perms,
+			"offset", u64(mp->offset), "path", str_or_null(mp->path),
+			"kind", gi_map_kind_name(mp->kind), "size", u64(mp->size), "rss", u64(mp->rss),
+			"pss", u64(mp->pss), "anonymous", u64(mp->anonymous), "swap", u64(mp->swap),
+			"dirty", u64(mp->dirty)));
+	}
+	json_object_set_new(root, "memory", json_pack(
+		"{s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "available", m->available,
+		"error", str_or_null(m->error), "size", u64(m->size), "rss", u64(m->rss),
+		"pss", u64(m->pss), "anonymous", u64(m->anonymous), "swap", u64(m->swap),
+		"dirty", u64(m->dirty), "mappings", maps));
+	return root;
+}
+
+int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, char *err,
+                      size_t errlen)
+{
+	json_t *root = gi_snapshot_to_json(s);
+	char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!text) {
+		snprintf(err, errlen, "cannot encode JSON");
+		return -1;
+	}
+	size_t len = strlen(text);
+	char *tmp = xasprintf("%s.tmpXXXXXX", path);
+	int fd = mkstemp(tmp);
+	int ret = -1;
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		goto out;
+	}
+	fchmod(fd, 0644);
+	if (gzip) {
+		gzFile gz = gzdopen(fd, "wb6");
+		int ok = gz && gzwrite(gz, text, (unsigned)len) == (int)len && gzputc(gz, '\n') == '\n';
+		if (gz ? gzclose(gz) != Z_OK : (close(fd), 1))
+			ok = 0;
+		if (!ok) {
+			snprintf(err, errlen, "%s", errno ? strerror(errno) : "gzip write failed");
+			unlink(tmp);
+			goto out;
+		}
+	} else {
+		FILE *f = fdopen(fd, "w");
+		int ok = f && fwrite(text, 1, len, f) == len && fputc('\n', f) != EOF;
+		if (f ? fclose(f) != 0 : (close(fd), 1))
+			ok = 0;
+		if (!ok) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			unlink(tmp);
+			goto out;
+		}
+	}
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(tmp);
+	free(text);
+	return ret;
+}
+
+/* ---- reading ---- */
+
+struct rd {
+	char *err;
+	size_t errlen;
+	bool bad;
+};
+
+static void fail(struct rd *r, const char *fmt, ...)
+{
+	if (r->bad)
+		return;
+	r->bad = true;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err, r->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static json_t *obj(struct rd *r, json_t *parent, const char *key, bool required)
+{
+	json_t *v = json_object_get(parent, key);
+	if (!v || json_is_null(v)) {
+		if (required)
+			fail(r, "truncated or corrupt snapshot: no \"%s\" object", key);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not an object", key);
+		return NULL;
+	}
+	return v;
+}
+
+static char *get_str(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not a string", key);
+		return NULL;
+	}
+	return xstrdup(json_string_value(v));
+}
+
+static uint64_t get_u64(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not a non-negative integer", key);
+		return 0;
+	}
+	return (uint64_t)json_integer_value(v);
+}
+
+static bool get_bool(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
+		return false;
+	if (!json_is_boolean(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not true or false", key);
+		return false;
+	}
+	return json_is_true(v);
+}
+
+static uint64_t get_hex(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	const char *s = json_string_value(v);
+	char *end;
+	if (!s || strncmp(s, "0x", 2) != 0) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not a hex address", key);
+		return 0;
+	}
+	errno = 0;
+	unsigned long long x = strtoull(s + 2, &end, 16);
+	if (*end || errno)
+		fail(r, "truncated or corrupt snapshot: bad address \"%s\"", s);
+	return x;
+}
+
+static void get_counts(struct rd *r, json_t *o, const char *key, struct gi_counts *c)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
+		return;
+	if (!json_is_object(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not an object", key);
+		return;
+	}
+	const char *k;
+	json_t *n;
+	json_object_foreach(v, k, n) {
+		if (!json_is_integer(n) || json_integer_value(n) < 0) {
+			fail(r, "truncated or corrupt snapshot: count \"%s\" is not an integer", k);
+			return;
+		}
+		gi_counts_add(c, k, (uint64_t)json_integer_value(n));
+	}
+}
+
+static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+	gzFile gz = gzopen(path, "rb");
+	if (!gz) {
+		snprintf(err, errlen, "%s", strerror(errno ? errno : ENOMEM));
+		return NULL;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (n == cap) {
+			if (cap >= GI_MAX_INPUT) {
+				snprintf(err, errlen, "larger than %u MiB: not a snapshot", GI_MAX_INPUT >> 20);
+				free(buf);
+				gzclose(gz);
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		int k = gzread(gz, buf + n, (unsigned)(cap - n));
+		if (k < 0) {
+			int zerr;
+			const char *m = gzerror(gz, &zerr);
+			snprintf(err, errlen, "truncated or corrupt snapshot: %s",
+			         zerr == Z_ERRNO ? strerror(errno) : m);
+			free(buf);
+			gzclose(gz);
+			return NULL;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	int zerr = Z_OK;
+	gzerror(gz, &zerr);
+	gzclose(gz);
+	if (zerr == Z_BUF_ERROR) {  /* a gzip stream cut short */
+		snprintf(err, errlen, "truncated or corrupt snapshot: compressed data ends early");
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	size_t len = 0;
+	char *text = slurp(path, &len, err, errlen);
+	if (!text)
+		return -1;
+	if (len == 0) {
+		snprintf(err, errlen, "empty file: not a goinspect snapshot");
+		free(text);
+		return -1;
+	}
+	json_error_t je;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (!root) {
+		snprintf(err, errlen, "truncated or corrupt snapshot: JSON error at line %d column %d: %s",
+		         je.line, je.column, je.text);
+		return -1;
+	}
+	struct rd r = {err, errlen, false};
+	json_t *fv = json_is_object(root) ? json_object_get(root, "format_version") : NULL;
+	if (!fv || !json_is_integer(fv)) {
+		snprintf(err, errlen, "not a goinspect snapshot (no format_version)");
+		json_decref(root);
+		return -1;
+	}
+	if (json_integer_value(fv) > GI_FORMAT_VERSION || json_integer_value(fv) < 1) {
+		snprintf(err, errlen, "format_version %lld is newer than this goinspect reads (%d)",
+		         (long long)json_integer_value(fv), GI_FORMAT_VERSION);
+		json_decref(root);
+		return -1;
+	}
+	s->format_version = (int)json_integer_value(fv);
+	json_t *tool = obj(&r, root, "tool", false);
+	s->tool_version = get_str(&r, tool, "version");
+	json_t *t = obj(&r, root, "target", true);
+	if (t) {
+		s->pid = (int)get_u64(&r, t, "pid");
+		s->exe = get_str(&r, t, "exe");
+		s->comm = get_str(&r, t, "comm");
+		s->go_version = get_str(&r, t, "go_version");
+		json_t *mm = obj(&r, t, "main_module", false);
+		s->main_path = get_str(&r, mm, "path");
+		s->main_version = get_str(&r, mm, "version");
+		json_t *bs = obj(&r, t, "build_settings", false);
+		const char *k;
+		json_t *v;
+		if (bs)
+			json_object_foreach(bs, k, v) if (json_is_string(v))
+				gi_strmap_add(&s->build_settings, k, json_string_value(v));
+		s->build_id = get_str(&r, t, "build_id");
+		s->pie = get_bool(&r, t, "pie");
+		s->has_dwarf = get_bool(&r, t, "dwarf");
+		s->threads = (int)get_u64(&r, t, "threads");
+	}
+	json_t *c = obj(&r, root, "capture", true);
+	if (c) {
+		s->time_utc = get_str(&r, c, "time");
+		s->pause_ns = get_u64(&r, c, "pause_ns");
+		s->total_ns = get_u64(&r, c, "total_ns");
+		s->max_stop_ns = get_u64(&r, c, "max_stop_ns");
+		s->partial = get_bool(&r, c, "partial");
+		json_t *w = json_object_get(c, "warnings");
+		size_t i;
+		json_t *v;
+		if (json_is_array(w))
+			json_array_foreach(w, i, v) if (json_is_string(v))
+				gi_snapshot_add_warning(s, "%s", json_string_value(v));
+	}
+	json_t *g = obj(&r, root, "goroutines", true);
+	if (g) {
+		s->gor_available = get_bool(&r, g, "available");
+		s->gor_error = get_str(&r, g, "error");
+		s->gor_total = get_u64(&r, g, "total");
+		s->gor_system = get_u64(&r, g, "system");
+		s->gor_allglen = get_u64(&r, g, "allglen");
+		get_counts(&r, g, "by_status", &s->by_status);
+		get_counts(&r, g, "system_by_status", &s->system_by_status);
+	}
+	json_t *m = obj(&r, root, "memory", true);
+	if (m) {
+		struct gi_memory *mem = &s->mem;
+		mem->available = get_bool(&r, m, "available");
+		mem->error = get_str(&r, m, "error");
+		mem->size = get_u64(&r, m, "size");
+		mem->rss = get_u64(&r, m, "rss");
+		mem->pss = get_u64(&r, m, "pss");
+		mem->anonymous = get_u64(&r, m, "anonymous");
+		mem->swap = get_u64(&r, m, "swap");
+		mem->dirty = get_u64(&r, m, "dirty");
+		json_t *maps = json_object_get(m, "mappings");
+		if (maps && !json_is_array(maps))
+			fail(&r, "truncated or corrupt snapshot: \"mappings\" is not an array");
+		else if (maps && json_array_size(maps) > MAX_ITEMS)
+			fail(&r, "corrupt snapshot: %zu mappings", json_array_size(maps));
+		else if (maps && json_array_size(maps)) {
+			size_t n = json_array_size(maps);
+			mem->maps = xcalloc(n, sizeof *mem->maps);
+			for (size_t i = 0; i < n && !r.bad; i++) {
+				json_t *e = json_array_get(maps, i);
+				if (!json_is_object(e)) {
+					fail(&r, "truncated or corrupt snapshot: mapping %zu is not an object", i);
+					break;
+				}
+				struct gi_mapping *mp = &mem->maps[mem->nmaps++];
+				mp->start = get_hex(&r, e, "start");
+				mp->end = get_hex(&r, e, "end");
+				char *perms = get_str(&r, e, "perms");
+				snprintf(mp->perms, sizeof mp->perms, "%s", perms ? perms : "----");
+				free(perms);
+				mp->offset = get_u64(&r, e, "offset");
+				mp->path = get_str(&r, e, "path");
+				char *kind = get_str(&r, e, "kind");
+				int k = kind ? gi_map_kind_parse(kind) : -1;
+				mp->kind = k < 0 ? GI_MAP_ANON : (enum gi_map_kind)k;
+				free(kind);
+				mp->size = get_u64(&r, e, "size");
+				mp->rss = get_u64(&r, e, "rss");
+				mp->pss = get_u64(&r, e, "pss");
+				mp->anonymous = get_u64(&r, e, "anonymous");
+				mp->swap = get_u64(&r, e, "swap");
+				mp->dirty = get_u64(&r, e, "dirty");
+			}
+		}
+	}
+	json_decref(root);
+	if (r.bad) {
+		gi_snapshot_free(s);
+		return -1;
+	}
+	return 0;
+}
