@@ -82,8 +82,9 @@ static int usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	const char *nl = strchr(usage, '\n');
 	gi_err("%s", buf);
-	fputs(usage, stderr);
+	fprintf(stderr, "%.*s\nTry 'goinspect --help'.\n", (int)(nl ? nl - usage : 0), usage);
 	return GI_EXIT_USAGE;
 }
 
@@ -201,17 +202,22 @@ static void default_name(char *buf, size_t n, int pid, time_t when)
 	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void fault_stop_sleep(void)
+/* GOINSPECT_FAULT=stop-sleep=MS: copying is slow. Cut short by the stop bound like a real
+ * copy; returns true when the bound passed. */
+static bool fault_stop_sleep(uint64_t deadline)
 {
 	const char *v = gi_fault("stop-sleep");
 	if (!v)
-		return;
+		return false;
 	long ms = atol(v);
 	uint64_t end = gi_now_ns() + (uint64_t)ms * 1000000u;
 	while (!gi_signal_caught && gi_now_ns() < end) {
+		if (gi_now_ns() >= deadline)
+			return true;
 		struct timespec ts = {0, 1000000};
 		nanosleep(&ts, NULL);
 	}
+	return false;
 }
 
 static int cmd_snapshot(int argc, char **argv)
@@ -399,11 +405,12 @@ static int cmd_snapshot(int argc, char **argv)
 	if (ar == 0) {
 		if (gi_fault("kill-target"))
 			kill(c.pid, SIGKILL);
-		fault_stop_sleep();
+		if (fault_stop_sleep(deadline))
+			at.timed_out = true;
 		if (gi_signal_caught)
 			gi_signals_die();
 		gi_attach_read_regs(&at);
-		if (gor) {
+		if (gor && !at.timed_out) {
 			r = gi_gor_capture(gor, &t, deadline, err, sizeof err);
 			if (r == -EINTR)
 				gi_signals_die();
@@ -453,7 +460,7 @@ static int cmd_snapshot(int argc, char **argv)
 		s.mem.error = xasprintf("cannot read /proc/%d/smaps: %s", c.pid, strerror(-r));
 	} else {
 		gi_memory_classify(&s.mem, c.exe, arenas, narenas, sps, nsps);
-		if (!narenas)
+		if (!narenas && gor && !at.timed_out)
 			gi_snapshot_add_warning(&s, "Go heap arenas unknown: heap mappings are "
 			                            "classified as anonymous");
 	}
