@@ -1,0 +1,35 @@
+#!/bin/bash
+# Builds every Go fixture (fixtures/*/) with every Go toolchain found, for `make check`:
+#   GOINSPECT_TEST_GO="go1 go2 ..."  (go binaries), else `go` on PATH and /usr/lib/go-*/bin/go.
+# Output: $GI_BUILDDIR/fixtures-bin/<goversion>/<fixture>, and fixtures-bin/toolchains.txt with
+# one Go version per line. With no toolchain, nothing is built and the Go tests skip.
+set -euo pipefail
+src=${GI_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+out=${GI_BUILDDIR:-$PWD}/fixtures-bin
+mkdir -p "$out"
+: > "$out/toolchains.txt.new"
+
+if [ -n "${GOINSPECT_TEST_GO:-}" ]; then
+	candidates=$GOINSPECT_TEST_GO
+else
+	candidates="$(command -v go || true) $(ls /usr/lib/go-*/bin/go 2>/dev/null || true)"
+fi
+export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0 GOWORK=off
+seen=" "
+for gobin in $candidates; do
+	[ -x "$gobin" ] || { echo "build-fixtures: $gobin: not executable, skipped" >&2; continue; }
+	ver=$("$gobin" env GOVERSION 2>/dev/null) || { echo "build-fixtures: $gobin does not run, skipped" >&2; continue; }
+	case "$seen" in *" $ver "*) continue ;; esac
+	seen="$seen$ver "
+	mkdir -p "$out/$ver"
+	for dir in "$src"/fixtures/*/; do
+		name=$(basename "$dir")
+		[ -f "$dir/main.go" ] || continue
+		(cd "$src/fixtures" && "$gobin" build -o "$out/$ver/$name" "./$name")
+	done
+	echo "$ver" >> "$out/toolchains.txt.new"
+	echo "build-fixtures: built $(ls "$out/$ver" | wc -l) fixtures with $ver ($gobin)"
+done
+mv "$out/toolchains.txt.new" "$out/toolchains.txt"
+[ -s "$out/toolchains.txt" ] || echo "build-fixtures: no Go toolchain found: Go tests will be skipped" >&2
+exit 0
