@@ -1,0 +1,26 @@
+#!/bin/bash
+# Installs what goinspect needs to build and to run its test suite, on Debian 12 or Ubuntu
+# 22.04 and later, as root: a C toolchain, autotools, elfutils (libelf, libdw), libunwind,
+# capstone, jansson, zlib; jq, strace and setpriv for the tests; and a Go toolchain to build
+# the test programs (goinspect itself never needs Go).
+set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: run as root (e.g. sudo $0)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+pkgs="build-essential autoconf automake libtool pkg-config
+	libdw-dev libelf-dev libunwind-dev libcapstone-dev libjansson-dev zlib1g-dev
+	jq strace util-linux procps gzip curl ca-certificates"
+# Go for the test programs: Debian's Go 1.19 when the archive has it, and a default `go`
+# when none is on PATH.
+if apt-cache show golang-1.19-go > /dev/null 2>&1; then
+	pkgs="$pkgs golang-1.19-go"
+fi
+if ! command -v go > /dev/null 2>&1; then
+	pkgs="$pkgs golang-go"
+fi
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $pkgs
+echo "install-deps: done"
