@@ -1,3 +1,204 @@
+/* Unit tests for snapshot.c and report.c: exact round trips (plain and gzip), refusals of
+ * corrupt input, and the show/diff outputs. */
 #include "goinspect.h"
 #include "unit.h"
-int main(void) { return UNIT_DONE(); }
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/gi-unit-snapshot.XXXXXX";
+
+static void make(struct gi_snapshot *s, uint64_t chan_send, uint64_t heap_rss)
+{
+	memset(s, 0, sizeof *s);
+	s->format_version = GI_FORMAT_VERSION;
+	s->tool_version = xstrdup("0.1.0");
+	s->pid = 4242;
+	s->exe = xstrdup("/srv/app/server");
+	s->comm = xstrdup("server");
+	s->go_version = xstrdup("go1.26.8");
+	s->main_path = xstrdup("example.com/svc");
+	s->main_version = xstrdup("v1.2.3");
+	gi_strmap_add(&s->build_settings, "GOARCH", "amd64");
+	gi_strmap_add(&s->build_settings, "-ldflags", "-s -w");
+	s->build_id = xstrdup("abcdef");
+	s->pie = true;
+	s->has_dwarf = true;
+	s->threads = 7;
+	s->time_utc = xstrdup(heap_rss > (10u << 20) ? "2026-11-22T15:01:40Z" : "2026-11-22T15:00:00Z");
+	s->pause_ns = 3200000;
+	s->total_ns = 25100000;
+	s->max_stop_ns = 2000000000;
+	gi_snapshot_add_warning(s, "a warning with \"quotes\" and \\ and \n");
+	s->gor_available = true;
+	s->gor_total = chan_send + 4;
+	s->gor_system = 5;
+	s->gor_allglen = chan_send + 20;
+	gi_counts_add(&s->by_status, "chan send", chan_send);
+	gi_counts_add(&s->by_status, "select", 3);
+	gi_counts_add(&s->by_status, "chan receive", 1);
+	gi_counts_add(&s->system_by_status, "GC worker (idle)", 5);
+	struct gi_memory *m = &s->mem;
+	m->available = true;
+	m->nmaps = 3;
+	m->maps = xcalloc(3, sizeof *m->maps);
+	m->maps[0] = (struct gi_mapping){0x400000, 0x500000, 0, "r-xp", xstrdup("/srv/app/server"),
+	                                 GI_MAP_EXE, 0x100000, 900000, 800000, 0, 0, 0};
+	m->maps[1] = (struct gi_mapping){0xc000000000, 0xc004000000, 0, "rw-p", NULL, GI_MAP_GO_HEAP,
+	                                 0x4000000, heap_rss, heap_rss, heap_rss, 4096, heap_rss};
+	m->maps[2] = (struct gi_mapping){0x7fff0000, 0x7fff8000, 0, "rw-p", xstrdup("[stack]"),
+	                                 GI_MAP_STACK, 0x8000, 8192, 8192, 8192, 0, 8192};
+	for (size_t i = 0; i < 3; i++) {
+		m->size += m->maps[i].size;
+		m->rss += m->maps[i].rss;
+		m->pss += m->maps[i].pss;
+		m->anonymous += m->maps[i].anonymous;
+		m->swap += m->maps[i].swap;
+		m->dirty += m->maps[i].dirty;
+	}
+}
+
+static char *path(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static void write_text(const char *name, const char *text)
+{
+	char *p = path(name);
+	FILE *f = fopen(p, "w");
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+static void expect_refused(const char *name, const char *text, const char *msg)
+{
+	struct gi_snapshot s;
+	char err[512] = "";
+	write_text(name, text);
+	char *p = path(name);
+	int r = gi_snapshot_read(p, &s, err, sizeof err);
+	CHECK(r == -1);
+	if (!strstr(err, msg))
+		fprintf(stderr, "%s: got error \"%s\", want \"%s\"\n", name, err, msg);
+	CHECK(strstr(err, msg) != NULL);
+	CHECK(strchr(err, '\n') == NULL);
+	free(p);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 99;
+	struct gi_snapshot a, b, r;
+	char err[512];
+	make(&a, 1000, 8 << 20);
+	make(&b, 1777, 20 << 20);
+
+	for (int gz = 0; gz < 2; gz++) {
+		char *p = path(gz ? "a.snap.gz" : "a.snap");
+		CHECK(gi_snapshot_write(&a, p, gz, err, sizeof err) == 0);
+		FILE *f = fopen(p, "rb");
+		int c0 = fgetc(f), c1 = fgetc(f);
+		fclose(f);
+		CHECK(gz ? (c0 == 0x1f && c1 == 0x8b) : c0 == '{');
+		CHECK(gi_snapshot_read(p, &r, err, sizeof err) == 0);
+		/* Exact round trip: the documents are equal. */
+		json_t *ja = gi_snapshot_to_json(&a), *jr = gi_snapshot_to_json(&r);
+		CHECK(json_equal(ja, jr));
+		json_decref(ja);
+		json_decref(jr);
+		CHECK_STR(r.warnings[0], a.warnings[0]);
+		CHECK(r.mem.maps[1].kind == GI_MAP_GO_HEAP && r.mem.maps[1].start == 0xc000000000);
+		CHECK(r.mem.maps[1].path == NULL && r.pie && r.threads == 7);
+		CHECK_U64(gi_counts_get(&r.by_status, "chan send"), 1000);
+		gi_snapshot_free(&r);
+		free(p);
+	}
+	char *p = path("nodir/x.snap");
+	CHECK(gi_snapshot_write(&a, p, false, err, sizeof err) == -1 && strstr(err, "No such file"));
+	free(p);
+
+	expect_refused("empty.snap", "", "empty file");
+	expect_refused("garbage.snap", "\x01\x02garbage", "truncated or corrupt snapshot");
+	expect_refused("array.snap", "[1,2]", "not a goinspect snapshot");
+	expect_refused("nover.snap", "{\"target\": {}}", "not a goinspect snapshot");
+	expect_refused("v2.snap", "{\"format_version\": 2}", "format_version 2 is newer than this goinspect reads (1)");
+	expect_refused("trunc.snap", "{\"format_version\": 1, \"target\": {\"pid\": 1", "JSON error at line 1");
+	expect_refused("notarget.snap", "{\"format_version\": 1}", "no \"target\" object");
+	expect_refused("badtype.snap", "{\"format_version\": 1, \"target\": {\"pid\": \"x\"}, \"capture\": {},"
+	               "\"goroutines\": {}, \"memory\": {}}", "\"pid\" is not a non-negative integer");
+	expect_refused("badmaps.snap", "{\"format_version\": 1, \"target\": {}, \"capture\": {},"
+	               "\"goroutines\": {}, \"memory\": {\"mappings\": 3}}", "not an array");
+	expect_refused("badaddr.snap", "{\"format_version\": 1, \"target\": {}, \"capture\": {},"
+	               "\"goroutines\": {}, \"memory\": {\"mappings\": [{\"start\": 5}]}}", "hex address");
+	/* Unknown fields are ignored. */
+	write_text("future.snap", "{\"format_version\": 1, \"target\": {\"pid\": 9, \"new\": [1]},"
+	           "\"capture\": {}, \"goroutines\": {}, \"memory\": {}, \"later\": {\"x\": 1}}");
+	p = path("future.snap");
+	CHECK(gi_snapshot_read(p, &r, err, sizeof err) == 0 && r.pid == 9);
+	gi_snapshot_free(&r);
+	free(p);
+
+	/* show, text and JSON */
+	char *buf;
+	size_t len;
+	struct gi_report_opts o = {0};
+	FILE *f = open_memstream(&buf, &len);
+	gi_report_show(f, &a, &o);
+	fclose(f);
+	CHECK(strstr(buf, "Goroutines: 1004 (NumGoroutine), plus 5 system") != NULL);
+	CHECK(strstr(buf, "1000  chan send") != NULL);
+	CHECK(strstr(buf, "Mappings:") != NULL && strstr(buf, "0000c000000000") != NULL);
+	free(buf);
+	o.json = true;
+	f = open_memstream(&buf, &len);
+	gi_report_show(f, &a, &o);
+	fclose(f);
+	json_error_t je;
+	json_t *j = json_loads(buf, 0, &je);
+	CHECK(j != NULL);
+	CHECK(json_integer_value(json_object_get(j, "format_version")) == 1);
+	CHECK(json_integer_value(json_object_get(json_object_get(j, "target"), "pid")) == 4242);
+	CHECK(json_integer_value(json_object_get(json_object_get(j, "capture"), "pause_ns")) == 3200000);
+	CHECK(json_integer_value(json_object_get(json_object_get(j, "goroutines"), "total")) == 1004);
+	CHECK(json_array_size(json_object_get(json_object_get(j, "memory"), "mappings")) == 3);
+	json_decref(j);
+	free(buf);
+
+	/* diff, JSON and text */
+	f = open_memstream(&buf, &len);
+	gi_report_diff(f, &a, &b, &o);
+	fclose(f);
+	j = json_loads(buf, 0, &je);
+	CHECK(j != NULL);
+	json_t *g = json_object_get(j, "goroutines"), *m = json_object_get(j, "memory");
+	CHECK(json_integer_value(json_object_get(g, "total_delta")) == 777);
+	CHECK(json_integer_value(json_object_get(m, "rss_delta")) == (12 << 20));
+	json_t *first = json_array_get(json_object_get(m, "mappings"), 0);
+	CHECK(json_integer_value(json_object_get(first, "rss_delta")) == (12 << 20));
+	CHECK(!strcmp(json_string_value(json_object_get(first, "change")), "grown"));
+	json_t *s0 = json_array_get(json_object_get(g, "by_status"), 0);
+	CHECK(!strcmp(json_string_value(json_object_get(s0, "status")), "chan send"));
+	CHECK(json_integer_value(json_object_get(s0, "delta")) == 777);
+	json_decref(j);
+	free(buf);
+	o.json = false;
+	f = open_memstream(&buf, &len);
+	gi_report_diff(f, &a, &b, &o);
+	fclose(f);
+	CHECK(strstr(buf, "Goroutines: 1004 -> 1781 (+777)") != NULL);
+	CHECK(strstr(buf, "(100 s apart)") != NULL);
+	CHECK(strstr(buf, "Memory: RSS 8.87 MiB -> 20.9 MiB (+12.0 MiB)") != NULL);
+	CHECK(strstr(buf, "+777  chan send") != NULL);
+	free(buf);
+
+	gi_snapshot_free(&a);
+	gi_snapshot_free(&b);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+	free(cmd);
+	return UNIT_DONE();
+}
