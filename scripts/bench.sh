@@ -28,7 +28,7 @@ gover=$("$gobin" env GOVERSION)
 
 wait_file() { for _ in $(seq 1 6000); do [ -s "$1" ] && return 0; sleep 0.05; done; echo "bench: timeout waiting for $1" >&2; exit 1; }
 # largest heartbeat gap since the previous call, in ns
-gap() { rm -f "$work/out/gap"; kill -USR2 "$pid"; wait_file "$work/out/gap"; cat "$work/out/gap"; }
+gap() { rm -f "$work/out/gap"; kill -USR2 "$pid"; wait_file "$work/out/gap"; echo "$(cat "$work/out/gap")"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ms() { awk -v v="$1" 'BEGIN {printf "%.1f", v/1e6}'; }
 now_ns() { date +%s%N; }
