@@ -392,8 +392,8 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 	        "ADDRESS", "BEFORE", "AFTER", "DELTA", "CHANGE", "KIND", "MAPPING");
 	size_t shown = 0, n = o && o->top > 0 ? (size_t)o->top : 20;
 	for (size_t i = 0; i < nmd && shown < n; i++) {
-		if (md[i].delta == 0 && md[i].a && md[i].b)
-			continue;
+		if (md[i].delta == 0)
+			continue;  /* unchanged, or reserved address space that came or went */
 		const struct gi_mapping *m = md[i].b ? md[i].b : md[i].a;
 		fprintf(out, "  %016llx %10s %10s %11s %-6s %-14s %s\n", (unsigned long long)m->start,
 		        md[i].a ? SZ(md[i].a->rss) : "-", md[i].b ? SZ(md[i].b->rss) : "-",
