@@ -174,6 +174,26 @@ int gi_elf_read_vaddr(struct gi_elf *e, uint64_t vaddr, void *buf, size_t len);
 int gi_elf_symbol(struct gi_elf *e, const char *name, uint64_t *addr, uint64_t *size);
 void gi_elf_close(struct gi_elf *e);
 
+/* A goroutine stack frame, symbolized (inlined calls are frames of their own). */
+struct gi_gframe {
+	char *func, *file;
+	int line;
+};
+/* Goroutines with identical stacks, as the runtime's debug=1 goroutine profile groups them. */
+struct gi_ggroup {
+	uint64_t count;
+	char *wait_reason;            /* the group's most common status or wait reason */
+	struct gi_counts statuses;    /* every status or wait reason in the group */
+	int64_t wait_min_ns, wait_max_ns;  /* since the GC first saw them blocked; -1: unknown */
+	struct gi_gframe *frames;     /* innermost first, runtime.goexit excluded */
+	size_t nframes;
+	struct gi_gframe created_by;  /* func NULL when unknown */
+	uint64_t goids[5];            /* a few goroutine ids, lowest first */
+	size_t ngoids;
+	bool truncated;               /* the stack could not be unwound to its end */
+};
+void gi_ggroup_free(struct gi_ggroup *g);
+
 /* ---- snapshot.c ---- */
 struct gi_snapshot {
 	int format_version;
@@ -202,6 +222,9 @@ struct gi_snapshot {
 	uint64_t gor_allglen; /* len(runtime.allgs), dead ones included */
 	struct gi_counts by_status;         /* user goroutines: wait reason or status -> count */
 	struct gi_counts system_by_status;  /* the same for system goroutines */
+	bool stacks_available;              /* groups were read */
+	struct gi_ggroup *groups;           /* user goroutines by stack, largest group first */
+	size_t ngroups;
 	/* memory */
 	struct gi_memory mem;
 };

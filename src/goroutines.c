@@ -34,6 +34,8 @@ struct gi_gor {
 	/* layout (prepare) */
 	uint64_t a_allgs, a_allglen, a_sched, a_allp, a_mheap, a_fing;
 	struct field g_status, g_waitreason, g_startpc, g_running_cleanups;
+	struct field g_stack_lo, g_stack_hi, g_sched_sp, g_sched_pc, g_syscallsp, g_syscallpc;
+	struct field g_goid, g_waitsince, g_gopc, g_parent_goid, g_labels, g_lockedm, g_m;
 	struct field s_ngsys, s_free_n, s_free_stack, s_free_nostack;
 	struct field p_free;
 	struct field h_allarenas;
@@ -47,6 +49,10 @@ struct gi_gor {
 	uint64_t allglen;
 	uint64_t *gptrs;
 	const uint8_t **gwin;        /* per g: its window [g_lo, g_hi) in scratch, NULL if unread */
+	const uint8_t **gstk;        /* per g: copy of its live stack [sp, stack.hi), NULL if none */
+	uint64_t *gstk_base;         /* target address of gstk[i][0] */
+	uint32_t *gstk_len;
+	bool stacks;                 /* stacks are captured */
 	struct gi_scratch scratch;   /* pre-faulted before the stop */
 	size_t ngs;
 	int64_t sched_free, ngsys, p_free_sum;
@@ -56,6 +62,7 @@ struct gi_gor {
 	size_t narenas;
 	bool captured;
 	char *capture_error;
+	uint64_t now_mono;           /* CLOCK_MONOTONIC when copied: the runtime's nanotime() */
 };
 
 static uint64_t rd(const uint8_t *p, uint64_t size)
@@ -174,8 +181,25 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 		g->fing_size = 1;
 	}
 
+	/* Where each goroutine's stack starts: gobuf sp/pc, or the syscall's. */
+	g->stacks = member(g, d, "runtime.g", "stack.lo", &g->g_stack_lo) &&
+	            member(g, d, "runtime.g", "stack.hi", &g->g_stack_hi) &&
+	            member(g, d, "runtime.g", "sched.sp", &g->g_sched_sp) &&
+	            member(g, d, "runtime.g", "sched.pc", &g->g_sched_pc) &&
+	            member(g, d, "runtime.g", "syscallsp", &g->g_syscallsp) &&
+	            member(g, d, "runtime.g", "syscallpc", &g->g_syscallpc) &&
+	            member(g, d, "runtime.g", "goid", &g->g_goid) &&
+	            member(g, d, "runtime.g", "gopc", &g->g_gopc);
+	member(g, d, "runtime.g", "waitsince", &g->g_waitsince);
+	member(g, d, "runtime.g", "parentGoid", &g->g_parent_goid);  /* 1.21+ */
+	member(g, d, "runtime.g", "labels", &g->g_labels);
+	member(g, d, "runtime.g", "lockedm", &g->g_lockedm);
+	member(g, d, "runtime.g", "m", &g->g_m);
 	struct field *gf[] = {&g->g_status, &g->g_waitreason, &g->g_startpc,
-	                      &g->g_running_cleanups};
+	                      &g->g_running_cleanups, &g->g_stack_lo, &g->g_stack_hi,
+	                      &g->g_sched_sp, &g->g_sched_pc, &g->g_syscallsp, &g->g_syscallpc,
+	                      &g->g_goid, &g->g_waitsince, &g->g_gopc, &g->g_parent_goid,
+	                      &g->g_labels, &g->g_lockedm, &g->g_m};
 	g->g_lo = UINT64_MAX;
 	for (size_t i = 0; i < sizeof gf / sizeof gf[0]; i++) {
 		if (!gf[i]->ok)
@@ -213,6 +237,66 @@ static int check_time(uint64_t deadline)
 	if (gi_now_ns() >= deadline)
 		return -ETIMEDOUT;
 	return 0;
+}
+
+#define MAX_STACK_COPY (256u << 10)  /* deeper stacks are unwound as far as this reaches */
+
+static uint64_t gfield(const struct gi_gor *g, const uint8_t *w, const struct field *f)
+{
+	return f->ok ? rd(w + f->off - g->g_lo, f->size) : 0;
+}
+
+/* Copies the live part of every parked goroutine's stack: [sp, stack.hi). */
+static int capture_stacks(struct gi_gor *g, struct gi_mem *m, uint64_t deadline)
+{
+	size_t n = g->ngs;
+	g->gstk = xcalloc(n ? n : 1, sizeof *g->gstk);
+	g->gstk_base = xcalloc(n ? n : 1, sizeof *g->gstk_base);
+	g->gstk_len = xcalloc(n ? n : 1, sizeof *g->gstk_len);
+	struct gi_readreq *rr = xcalloc(n ? n : 1, sizeof *rr);
+	size_t *who = xcalloc(n ? n : 1, sizeof *who);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *w = g->gwin[i];
+		if (!w)
+			continue;
+		unsigned st = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)G_SCAN;
+		if (st == G_DEAD || st == G_DEADEXTRA || st == G_IDLE)
+			continue;
+		uint64_t lo = gfield(g, w, &g->g_stack_lo), hi = gfield(g, w, &g->g_stack_hi);
+		uint64_t sp = gfield(g, w, &g->g_syscallsp);
+		if (!sp)
+			sp = gfield(g, w, &g->g_sched_sp);
+		if (!sp || sp < lo || sp >= hi || hi - lo > (1ull << 30))
+			continue;  /* running on a thread, or torn: no copy */
+		uint64_t len = hi - sp;
+		if (len > MAX_STACK_COPY)
+			len = MAX_STACK_COPY;
+		rr[k] = (struct gi_readreq){sp, NULL, (size_t)len, 0};
+		who[k++] = i;
+	}
+	long f = 0;
+	const size_t chunk = 32768;
+	for (size_t i = 0; i < k && f >= 0; i += chunk) {
+		size_t c = k - i < chunk ? k - i : chunk;
+		f = gi_mem_readv_coalesced(m, rr + i, c, 0, &g->scratch);
+		int rc = check_time(deadline);
+		if (rc) {
+			free(rr);
+			free(who);
+			return rc;
+		}
+	}
+	if (f >= 0)
+		for (size_t j = 0; j < k; j++)
+			if (!rr[j].err && rr[j].buf) {
+				g->gstk[who[j]] = rr[j].buf;
+				g->gstk_base[who[j]] = rr[j].addr;
+				g->gstk_len[who[j]] = (uint32_t)rr[j].len;
+			}
+	free(rr);
+	free(who);
+	return f < 0 ? (int)f : 0;
 }
 
 int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, char *err,
@@ -339,6 +423,12 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, cha
 		return (int)bad;
 	if (rc)
 		return rc;
+	if (g->stacks) {
+		rc = capture_stacks(g, m, deadline);
+		if (rc)
+			return rc;
+	}
+	g->now_mono = gi_now_ns();
 	g->captured = true;
 	return 0;
 }
@@ -355,6 +445,16 @@ static const char *status_word(unsigned st)
 	                              "moribund_unused", "dead", "enqueue_unused", "copystack",
 	                              "preempted", "leaked", "waiting for cgo callback"};
 	return st < sizeof words / sizeof words[0] ? words[st] : "???";
+}
+
+/* The wait reason of a waiting goroutine as the runtime prints it, else its status word. */
+static const char *status_key(const struct gi_gor *g, const uint8_t *w, unsigned st)
+{
+	if (st == G_WAITING || st == G_LEAKED) {
+		unsigned wr = (unsigned)rd(w + g->g_waitreason.off - g->g_lo, 1);
+		return (wr && wr < g->nwrs && g->wrs[wr][0]) ? g->wrs[wr] : "waiting";
+	}
+	return status_word(st);
 }
 
 /* runtime.isSystemGoroutine(gp, false), by the start function's name. */
@@ -380,6 +480,205 @@ static bool is_system(struct gi_gor *g, const char *fn, const uint8_t *w)
 	return strncmp(fn, "runtime.", 8) == 0;
 }
 
+#define MAX_DEPTH 512
+
+/* A group under construction: goroutines whose physical pc chains are equal. */
+struct pgroup {
+	uint64_t hash;
+	uint64_t *pcs;
+	int npcs;
+	bool truncated;
+	bool is_main;      /* holds goroutine 1 */
+	uint64_t gopc;
+	struct gi_ggroup out;
+};
+
+struct gtable {
+	struct pgroup *v;
+	size_t n, cap;
+	size_t *slots;  /* open addressing: index+1, 0 empty */
+	size_t nslots;
+};
+
+static uint64_t hash_pcs(const uint64_t *pcs, int n, bool trunc)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)trunc;
+	for (int i = 0; i < n; i++) {
+		h ^= pcs[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bool trunc)
+{
+	uint64_t h = hash_pcs(pcs, n, trunc);
+	if (2 * (t->n + 1) > t->nslots) {
+		size_t ns = t->nslots ? 2 * t->nslots : 1024;
+		size_t *sl = xcalloc(ns, sizeof *sl);
+		for (size_t i = 0; i < t->n; i++) {
+			size_t j = t->v[i].hash & (ns - 1);
+			while (sl[j])
+				j = (j + 1) & (ns - 1);
+			sl[j] = i + 1;
+		}
+		free(t->slots);
+		t->slots = sl;
+		t->nslots = ns;
+	}
+	size_t j = h & (t->nslots - 1);
+	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
+		struct pgroup *p = &t->v[t->slots[j] - 1];
+		if (p->hash == h && p->npcs == n && p->truncated == trunc &&
+		    !memcmp(p->pcs, pcs, (size_t)n * sizeof *pcs))
+			return p;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+	}
+	struct pgroup *p = &t->v[t->n];
+	memset(p, 0, sizeof *p);
+	p->hash = h;
+	p->npcs = n;
+	p->truncated = trunc;
+	p->pcs = xmalloc((size_t)(n ? n : 1) * sizeof *pcs);
+	memcpy(p->pcs, pcs, (size_t)n * sizeof *pcs);
+	p->out.wait_min_ns = p->out.wait_max_ns = -1;
+	t->slots[j] = ++t->n;
+	return p;
+}
+
+static void add_goid(struct gi_ggroup *o, uint64_t goid)
+{
+	size_t max = sizeof o->goids / sizeof o->goids[0], i = o->ngoids;
+	if (i == max) {
+		if (goid >= o->goids[max - 1])
+			return;
+		i = max - 1;
+	} else {
+		o->ngoids++;
+	}
+	while (i > 0 && o->goids[i - 1] > goid) {
+		o->goids[i] = o->goids[i - 1];
+		i--;
+	}
+	o->goids[i] = goid;
+}
+
+static void set_frame(struct gi_gframe *f, const char *func, const char *file, int line)
+{
+	f->func = xstrdup(func);
+	f->file = xstrdup(file);
+	f->line = line;
+}
+
+/* Symbolizes a group's pc chain into logical frames, as the runtime's traceback shows them. */
+static void symbolize(struct gi_gor *g, struct pgroup *p)
+{
+	struct gi_frame fr[64];
+	size_t cap = 16;
+	struct gi_ggroup *o = &p->out;
+	o->frames = xcalloc(cap, sizeof *o->frames);
+	for (int i = 0; i < p->npcs; i++) {
+		int k = gi_pcln_frames(g->pcln, p->pcs[i], true, fr, 64);
+		if (k == 0) {
+			fr[0] = (struct gi_frame){"?", "?", 0, p->pcs[i], 0, false};
+			k = 1;
+		}
+		for (int j = 0; j < k; j++) {
+			if (o->nframes == cap) {
+				cap *= 2;
+				o->frames = xrealloc(o->frames, cap * sizeof *o->frames);
+			}
+			set_frame(&o->frames[o->nframes++], fr[j].func, fr[j].file, fr[j].line);
+		}
+	}
+	if (p->truncated) {
+		if (o->nframes == cap)
+			o->frames = xrealloc(o->frames, (cap + 1) * sizeof *o->frames);
+		set_frame(&o->frames[o->nframes++], "?", "?", 0);  /* a visible mark */
+	}
+	o->truncated = p->truncated;
+	/* created by: the creating function at the line of the go statement, as the runtime
+	 * prints it: not for the main goroutine, nor when the runtime itself created it. */
+	int k = p->gopc && !p->is_main ? gi_pcln_frames(g->pcln, p->gopc, true, fr, 64) : 0;
+	if (k > 0 && !(strncmp(fr[k - 1].func, "runtime.", 8) == 0 &&
+	               !(fr[k - 1].func[8] >= 'A' && fr[k - 1].func[8] <= 'Z')))
+		set_frame(&o->created_by, fr[k - 1].func, fr[0].file, fr[0].line);
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct gi_ggroup *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	uint64_t gx = x->ngoids ? x->goids[0] : 0, gy = y->ngoids ? y->goids[0] : 0;
+	return (gx > gy) - (gx < gy);
+}
+
+/* Unwinds every user goroutine with a stack copy and groups identical stacks. */
+static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *user)
+{
+	if (!g->stacks || !g->gstk || !g->pcln)
+		return;
+	struct gtable t = {0};
+	uint64_t *pcs = xmalloc(MAX_DEPTH * sizeof *pcs);
+	uint64_t nostack = 0;
+	for (size_t i = 0; i < g->ngs; i++) {
+		const uint8_t *w = g->gwin[i];
+		if (!w || !user[i])
+			continue;
+		if (!g->gstk[i]) {
+			nostack++;
+			continue;
+		}
+		uint64_t pc = gfield(g, w, &g->g_syscallsp) ? gfield(g, w, &g->g_syscallpc)
+		                                             : gfield(g, w, &g->g_sched_pc);
+		bool trunc;
+		int n = gi_unwind(g->pcln, pc, g->gstk_base[i], g->gstk[i], g->gstk_base[i],
+		                  g->gstk_len[i], pcs, MAX_DEPTH, &trunc);
+		struct pgroup *p = group_for(&t, pcs, n, trunc);
+		struct gi_ggroup *o = &p->out;
+		o->count++;
+		unsigned st = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)G_SCAN;
+		const char *key = status_key(g, w, st);
+		gi_counts_add(&o->statuses, key, 1);
+		uint64_t goid = gfield(g, w, &g->g_goid);
+		add_goid(o, goid);
+		p->is_main |= goid == 1;
+		if (!p->gopc)
+			p->gopc = gfield(g, w, &g->g_gopc);
+		int64_t since = (int64_t)gfield(g, w, &g->g_waitsince);
+		if ((st == G_WAITING || st == G_SYSCALL || st == G_LEAKED) && since > 0 &&
+		    (uint64_t)since <= g->now_mono) {
+			int64_t d = (int64_t)(g->now_mono - (uint64_t)since);
+			if (o->wait_min_ns < 0 || d < o->wait_min_ns)
+				o->wait_min_ns = d;
+			if (d > o->wait_max_ns)
+				o->wait_max_ns = d;
+		}
+	}
+	free(pcs);
+	s->groups = xcalloc(t.n ? t.n : 1, sizeof *s->groups);
+	for (size_t i = 0; i < t.n; i++) {
+		struct pgroup *p = &t.v[i];
+		symbolize(g, p);
+		gi_counts_sort_desc(&p->out.statuses);
+		p->out.wait_reason = xstrdup(p->out.statuses.v[0].key);
+		s->groups[i] = p->out;
+		free(p->pcs);
+	}
+	s->ngroups = t.n;
+	qsort(s->groups, s->ngroups, sizeof *s->groups, group_cmp);
+	s->stacks_available = true;
+	if (nostack)
+		gi_snapshot_add_warning(s, "%llu goroutines were running on a thread: their stacks "
+		                           "are not in the groups", (unsigned long long)nostack);
+	free(t.v);
+	free(t.slots);
+}
+
 void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 {
 	if (!g->captured) {
@@ -390,6 +689,7 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 		return;
 	}
 	uint64_t live = 0, unreadable = 0;
+	bool *user = xcalloc(g->ngs ? g->ngs : 1, sizeof *user);
 	for (size_t i = 0; i < g->ngs; i++) {
 		const uint8_t *w = g->gwin[i];
 		if (!w) {
@@ -400,13 +700,7 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 		if (st == G_DEAD || st == G_DEADEXTRA)
 			continue;
 		live++;
-		const char *key;
-		if (st == G_WAITING || st == G_LEAKED) {
-			unsigned wr = (unsigned)rd(w + g->g_waitreason.off - g->g_lo, 1);
-			key = (wr && wr < g->nwrs && g->wrs[wr][0]) ? g->wrs[wr] : "waiting";
-		} else {
-			key = status_word(st);
-		}
+		const char *key = status_key(g, w, st);
 		uint64_t startpc = rd(w + g->g_startpc.off - g->g_lo, 8);
 		const char *fn = gi_pcln_funcname(g->pcln, startpc);
 		if (is_system(g, fn, w)) {
@@ -414,6 +708,7 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 			gi_counts_add(&s->system_by_status, key, 1);
 		} else {
 			gi_counts_add(&s->by_status, key, 1);
+			user[i] = true;
 		}
 	}
 	int64_t total = (int64_t)g->allglen - g->sched_free - g->ngsys - g->p_free_sum;
@@ -424,18 +719,20 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 	s->gor_allglen = g->allglen;
 	gi_counts_sort_desc(&s->by_status);
 	gi_counts_sort_desc(&s->system_by_status);
+	build_groups(g, s, user);
+	free(user);
 	if (unreadable)
 		gi_snapshot_add_warning(s, "%llu goroutine structures could not be read",
 		                        (unsigned long long)unreadable);
 	if (!g->pcln)
 		gi_snapshot_add_warning(s, "function table unreadable: system goroutines "
 		                           "not told apart");
-	uint64_t user = gi_counts_sum(&s->by_status);
-	if (user != s->gor_total)
+	uint64_t nuser = gi_counts_sum(&s->by_status);
+	if (nuser != s->gor_total)
 		gi_snapshot_add_warning(s, "%llu user goroutines counted one by one, but the "
 		                           "runtime's counters give %llu (goroutines being created "
 		                           "or exiting at the moment of the snapshot)",
-		                        (unsigned long long)user, (unsigned long long)s->gor_total);
+		                        (unsigned long long)nuser, (unsigned long long)s->gor_total);
 	(void)live;
 }
 
@@ -449,6 +746,9 @@ void gi_gor_free(struct gi_gor *g)
 	gi_pcln_free(g->pcln);
 	free(g->gptrs);
 	free(g->gwin);
+	free(g->gstk);
+	free(g->gstk_base);
+	free(g->gstk_len);
 	gi_scratch_free(&g->scratch);
 	free(g->arenas);
 	free(g->capture_error);

@@ -85,6 +85,70 @@ static void print_json(FILE *out, json_t *j)
 	json_decref(j);
 }
 
+/* "2m10s", "3h05m", "45s": a wait, as a lower bound. */
+static const char *fmt_wait(char *buf, size_t n, int64_t ns)
+{
+	int64_t sec = ns / 1000000000;
+	if (sec < 60)
+		snprintf(buf, n, "%llds", (long long)sec);
+	else if (sec < 3600)
+		snprintf(buf, n, "%lldm%02llds", (long long)(sec / 60), (long long)(sec % 60));
+	else
+		snprintf(buf, n, "%lldh%02lldm", (long long)(sec / 3600), (long long)(sec / 60 % 60));
+	return buf;
+}
+
+/* The first frame outside the runtime: what a group is "doing". */
+static const struct gi_gframe *top_user_frame(const struct gi_ggroup *g)
+{
+	for (size_t i = 0; i < g->nframes; i++)
+		if (g->frames[i].func && strncmp(g->frames[i].func, "runtime.", 8) != 0 &&
+		    strncmp(g->frames[i].func, "internal/runtime/", 17) != 0)
+			return &g->frames[i];
+	return g->nframes ? &g->frames[0] : NULL;
+}
+
+static void show_groups(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
+{
+	if (!s->stacks_available) {
+		fprintf(out, "\nGoroutine stacks: not read\n");
+		return;
+	}
+	size_t n = limit(o, s->ngroups);
+	fprintf(out, "\nGoroutines by stack (%zu groups%s):\n", s->ngroups,
+	        n < s->ngroups ? ", largest shown" : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct gi_ggroup *g = &s->groups[i];
+		char w1[32], w2[32];
+		fprintf(out, "\n%llu goroutine%s [%s", (unsigned long long)g->count,
+		        g->count == 1 ? "" : "s", g->wait_reason ? g->wait_reason : "?");
+		for (size_t k = 1; k < g->statuses.n; k++)
+			fprintf(out, ", %llu %s", (unsigned long long)g->statuses.v[k].count,
+			        g->statuses.v[k].key);
+		if (g->wait_max_ns >= 0) {
+			if (g->wait_min_ns == g->wait_max_ns || g->count == 1)
+				fprintf(out, ", waiting >= %s", fmt_wait(w1, sizeof w1, g->wait_max_ns));
+			else
+				fprintf(out, ", waiting >= %s to >= %s", fmt_wait(w1, sizeof w1, g->wait_min_ns),
+				        fmt_wait(w2, sizeof w2, g->wait_max_ns));
+		}
+		fprintf(out, "]  goroutine");
+		for (size_t k = 0; k < g->ngoids; k++)
+			fprintf(out, "%s%llu", k ? ", " : " ", (unsigned long long)g->goids[k]);
+		fprintf(out, "%s\n", g->count > g->ngoids ? ", ..." : "");
+		for (size_t k = 0; k < g->nframes; k++)
+			fprintf(out, "  %s\n      %s:%d\n", g->frames[k].func, g->frames[k].file,
+			        g->frames[k].line);
+		if (g->truncated)
+			fprintf(out, "  (stack not unwound to its end)\n");
+		if (g->created_by.func)
+			fprintf(out, "  created by %s\n      %s:%d\n", g->created_by.func,
+			        g->created_by.file, g->created_by.line);
+	}
+	if (n < s->ngroups)
+		fprintf(out, "\n... %zu more groups (--top)\n", s->ngroups - n);
+}
+
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
 {
 	if (o && o->json) {
@@ -124,6 +188,9 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 			fprintf(out, "\n");
 		}
 	}
+
+	if (s->gor_available)
+		show_groups(out, s, o);
 
 	const struct gi_memory *m = &s->mem;
 	fprintf(out, "\nMemory: ");
@@ -292,6 +359,68 @@ static const char *change_word(const struct map_delta *d)
 	return d->delta > 0 ? "grown" : d->delta < 0 ? "shrunk" : "same";
 }
 
+/* Groups matched across snapshots by their frames (functions, files and lines). */
+struct group_delta {
+	const struct gi_ggroup *a, *b;
+	int64_t delta;
+};
+
+static bool same_frames(const struct gi_ggroup *x, const struct gi_ggroup *y)
+{
+	if (x->nframes != y->nframes)
+		return false;
+	for (size_t i = 0; i < x->nframes; i++) {
+		const struct gi_gframe *p = &x->frames[i], *q = &y->frames[i];
+		if (p->line != q->line || strcmp(p->func ? p->func : "", q->func ? q->func : "") ||
+		    strcmp(p->file ? p->file : "", q->file ? q->file : ""))
+			return false;
+	}
+	return true;
+}
+
+static int gd_cmp(const void *x, const void *y)
+{
+	const struct group_delta *p = x, *q = y;
+	if (p->delta != q->delta)
+		return p->delta > q->delta ? -1 : 1;
+	uint64_t cp = p->b ? p->b->count : 0, cq = q->b ? q->b->count : 0;
+	return (cp < cq) - (cp > cq);
+}
+
+static struct group_delta *group_deltas(const struct gi_snapshot *a, const struct gi_snapshot *b,
+                                        size_t *n)
+{
+	struct group_delta *d = xcalloc(a->ngroups + b->ngroups + 1, sizeof *d);
+	bool *used = xcalloc(a->ngroups + 1, 1);
+	size_t k = 0;
+	for (size_t j = 0; j < b->ngroups; j++) {
+		const struct gi_ggroup *match = NULL;
+		for (size_t i = 0; i < a->ngroups && !match; i++)
+			if (!used[i] && same_frames(&a->groups[i], &b->groups[j])) {
+				match = &a->groups[i];
+				used[i] = true;
+			}
+		d[k++] = (struct group_delta){match, &b->groups[j],
+		                              (int64_t)b->groups[j].count - (int64_t)(match ? match->count : 0)};
+	}
+	for (size_t i = 0; i < a->ngroups; i++)
+		if (!used[i])
+			d[k++] = (struct group_delta){&a->groups[i], NULL, -(int64_t)a->groups[i].count};
+	free(used);
+	qsort(d, k, sizeof *d, gd_cmp);
+	*n = k;
+	return d;
+}
+
+static json_t *frames_json(const struct gi_ggroup *g)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < g->nframes; i++)
+		json_array_append_new(a, json_pack("{s:s?, s:s?, s:i}", "function", g->frames[i].func,
+		                                   "file", g->frames[i].file, "line", g->frames[i].line));
+	return a;
+}
+
 static json_t *snap_brief(const struct gi_snapshot *s)
 {
 	return json_pack("{s:i, s:s?, s:s?, s:s?, s:I, s:b}", "pid", s->pid, "exe", s->exe,
@@ -311,7 +440,22 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 	int64_t gdelta = (int64_t)b->gor_total - (int64_t)a->gor_total;
 	int64_t rdelta = (int64_t)b->mem.rss - (int64_t)a->mem.rss;
 
+	size_t ngd = 0;
+	struct group_delta *gd = (a->stacks_available && b->stacks_available)
+	                                 ? group_deltas(a, b, &ngd) : NULL;
 	if (o && o->json) {
+		json_t *groups = json_array();
+		for (size_t i = 0; i < ngd; i++) {
+			const struct gi_ggroup *g = gd[i].b ? gd[i].b : gd[i].a;
+			json_array_append_new(groups, json_pack(
+				"{s:I, s:I, s:I, s:s?, s:s, s:o}", "delta", (json_int_t)gd[i].delta,
+				"count_before", (json_int_t)(gd[i].a ? gd[i].a->count : 0),
+				"count_after", (json_int_t)(gd[i].b ? gd[i].b->count : 0),
+				"wait_reason", g->wait_reason,
+				"change", !gd[i].a ? "new" : !gd[i].b ? "gone" : gd[i].delta > 0 ? "grown"
+				          : gd[i].delta < 0 ? "shrunk" : "same",
+				"frames", frames_json(g)));
+		}
 		json_t *st = json_array();
 		for (size_t i = 0; i < nsd; i++)
 			json_array_append_new(st, json_pack("{s:s, s:I, s:I, s:I}", "status", sd[i].key,
@@ -350,9 +494,11 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 			"anonymous_delta", (json_int_t)b->mem.anonymous - (json_int_t)a->mem.anonymous,
 			"swap_delta", (json_int_t)b->mem.swap - (json_int_t)a->mem.swap, "by_kind", kinds,
 			"mappings", maps);
+		json_object_set_new(json_object_get(root, "goroutines"), "groups", groups);
 		print_json(out, root);
 		free(sd);
 		free(md);
+		free(gd);
 		return 0;
 	}
 
@@ -375,6 +521,31 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 		for (size_t i = 0; i < n; i++)
 			fprintf(out, "  %8llu %8llu %+8lld  %s\n", (unsigned long long)sd[i].before,
 			        (unsigned long long)sd[i].after, (long long)sd[i].delta, sd[i].key);
+	}
+
+	if (gd) {
+		fprintf(out, "\nGoroutine groups by growth (same stack in both snapshots):\n");
+		fprintf(out, "  %8s %8s %8s  %-22s %s\n", "BEFORE", "AFTER", "DELTA", "STATUS",
+		        "WHERE (first frame outside the runtime)");
+		size_t shown = 0, lim = o && o->top > 0 ? (size_t)o->top : 10;
+		for (size_t i = 0; i < ngd && shown < lim; i++) {
+			if (gd[i].delta == 0)
+				continue;
+			const struct gi_ggroup *g = gd[i].b ? gd[i].b : gd[i].a;
+			const struct gi_gframe *f = top_user_frame(g);
+			const char *file = f && f->file ? strrchr(f->file, '/') : NULL;
+			fprintf(out, "  %8llu %8llu %+8lld  %-22s %s (%s:%d)\n",
+			        (unsigned long long)(gd[i].a ? gd[i].a->count : 0),
+			        (unsigned long long)(gd[i].b ? gd[i].b->count : 0), (long long)gd[i].delta,
+			        g->wait_reason ? g->wait_reason : "?", f ? f->func : "?",
+			        file ? file + 1 : (f && f->file ? f->file : "?"), f ? f->line : 0);
+			if (g->created_by.func && gd[i].delta > 0)
+				fprintf(out, "  %8s %8s %8s  %-22s created by %s\n", "", "", "", "",
+				        g->created_by.func);
+			shown++;
+		}
+		if (!shown)
+			fprintf(out, "  (no group changed)\n");
 	}
 
 	fprintf(out, "\nMemory: RSS %s -> %s (%s)\n", SZ(a->mem.rss), SZ(b->mem.rss), DSZ(rdelta));
@@ -405,5 +576,6 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 		fprintf(out, "  (no mapping changed its RSS)\n");
 	free(sd);
 	free(md);
+	free(gd);
 	return 0;
 }

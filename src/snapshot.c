@@ -23,8 +23,28 @@ void gi_snapshot_add_warning(struct gi_snapshot *s, const char *fmt, ...)
 	s->warnings[s->nwarnings++] = xstrdup(buf);
 }
 
+static void frame_free(struct gi_gframe *f)
+{
+	free(f->func);
+	free(f->file);
+}
+
+void gi_ggroup_free(struct gi_ggroup *g)
+{
+	free(g->wait_reason);
+	gi_counts_free(&g->statuses);
+	for (size_t i = 0; i < g->nframes; i++)
+		frame_free(&g->frames[i]);
+	free(g->frames);
+	frame_free(&g->created_by);
+	memset(g, 0, sizeof *g);
+}
+
 void gi_snapshot_free(struct gi_snapshot *s)
 {
+	for (size_t i = 0; i < s->ngroups; i++)
+		gi_ggroup_free(&s->groups[i]);
+	free(s->groups);
 	free(s->tool_version);
 	free(s->exe);
 	free(s->comm);
@@ -71,6 +91,33 @@ static json_t *counts_json(const struct gi_counts *c)
 	return o;
 }
 
+static json_t *frame_json(const struct gi_gframe *f)
+{
+	return json_pack("{s:o, s:o, s:i}", "function", str_or_null(f->func), "file",
+	                 str_or_null(f->file), "line", f->line);
+}
+
+static json_t *groups_json(const struct gi_snapshot *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct gi_ggroup *g = &s->groups[i];
+		json_t *frames = json_array(), *goids = json_array();
+		for (size_t j = 0; j < g->nframes; j++)
+			json_array_append_new(frames, frame_json(&g->frames[j]));
+		for (size_t j = 0; j < g->ngoids; j++)
+			json_array_append_new(goids, u64(g->goids[j]));
+		json_array_append_new(a, json_pack(
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "count", u64(g->count),
+			"wait_reason", str_or_null(g->wait_reason), "statuses", counts_json(&g->statuses),
+			"wait_min_ns", g->wait_min_ns >= 0 ? json_integer(g->wait_min_ns) : json_null(),
+			"wait_max_ns", g->wait_max_ns >= 0 ? json_integer(g->wait_max_ns) : json_null(),
+			"created_by", g->created_by.func ? frame_json(&g->created_by) : json_null(),
+			"frames", frames, "goids", goids, "truncated", g->truncated));
+	}
+	return a;
+}
+
 void *gi_snapshot_to_json(const struct gi_snapshot *s)
 {
 	json_t *root = json_object();
@@ -101,6 +148,9 @@ void *gi_snapshot_to_json(const struct gi_snapshot *s)
 		"system", u64(s->gor_system), "allglen", u64(s->gor_allglen),
 		"by_status", counts_json(&s->by_status),
 		"system_by_status", counts_json(&s->system_by_status)));
+	json_t *gor = json_object_get(root, "goroutines");
+	json_object_set_new(gor, "stacks_available", json_boolean(s->stacks_available));
+	json_object_set_new(gor, "groups", groups_json(s));
 	const struct gi_memory *m = &s->mem;
 	json_t *maps = json_array();
 	for (size_t i = 0; i < m->nmaps; i++) {
@@ -279,6 +329,71 @@ static void get_counts(struct rd *r, json_t *o, const char *key, struct gi_count
 	}
 }
 
+static int64_t get_i64_or(struct rd *r, json_t *o, const char *key, int64_t dflt)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v))
+		return dflt;
+	if (!json_is_integer(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not an integer", key);
+		return dflt;
+	}
+	return json_integer_value(v);
+}
+
+static void read_frame(struct rd *r, json_t *o, struct gi_gframe *f)
+{
+	if (!json_is_object(o)) {
+		fail(r, "truncated or corrupt snapshot: a frame is not an object");
+		return;
+	}
+	f->func = get_str(r, o, "function");
+	f->file = get_str(r, o, "file");
+	f->line = (int)get_i64_or(r, o, "line", 0);
+}
+
+static void read_groups(struct rd *r, json_t *gor, struct gi_snapshot *s)
+{
+	json_t *a = json_object_get(gor, "groups");
+	if (!a || json_is_null(a))
+		return;
+	if (!json_is_array(a) || json_array_size(a) > MAX_ITEMS) {
+		fail(r, "truncated or corrupt snapshot: \"groups\" is not an array");
+		return;
+	}
+	size_t n = json_array_size(a);
+	s->groups = xcalloc(n ? n : 1, sizeof *s->groups);
+	for (size_t i = 0; i < n && !r->bad; i++) {
+		json_t *e = json_array_get(a, i);
+		if (!json_is_object(e)) {
+			fail(r, "truncated or corrupt snapshot: group %zu is not an object", i);
+			return;
+		}
+		struct gi_ggroup *g = &s->groups[s->ngroups++];
+		g->count = get_u64(r, e, "count");
+		g->wait_reason = get_str(r, e, "wait_reason");
+		get_counts(r, e, "statuses", &g->statuses);
+		g->wait_min_ns = get_i64_or(r, e, "wait_min_ns", -1);
+		g->wait_max_ns = get_i64_or(r, e, "wait_max_ns", -1);
+		json_t *cb = json_object_get(e, "created_by");
+		if (cb && !json_is_null(cb))
+			read_frame(r, cb, &g->created_by);
+		g->truncated = get_bool(r, e, "truncated");
+		json_t *fr = json_object_get(e, "frames"), *f;
+		size_t j;
+		if (fr && json_is_array(fr) && json_array_size(fr) <= MAX_ITEMS) {
+			g->frames = xcalloc(json_array_size(fr) + 1, sizeof *g->frames);
+			json_array_foreach(fr, j, f) read_frame(r, f, &g->frames[g->nframes++]);
+		} else if (fr && !json_is_null(fr)) {
+			fail(r, "truncated or corrupt snapshot: \"frames\" is not an array");
+		}
+		json_t *ids = json_object_get(e, "goids"), *id;
+		if (ids && json_is_array(ids))
+			json_array_foreach(ids, j, id) if (json_is_integer(id) && g->ngoids < 5)
+				g->goids[g->ngoids++] = (uint64_t)json_integer_value(id);
+	}
+}
+
 static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
 	gzFile gz = gzopen(path, "rb");
@@ -404,6 +519,8 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		s->gor_allglen = get_u64(&r, g, "allglen");
 		get_counts(&r, g, "by_status", &s->by_status);
 		get_counts(&r, g, "system_by_status", &s->system_by_status);
+		s->stacks_available = get_bool(&r, g, "stacks_available");
+		read_groups(&r, g, s);
 	}
 	json_t *m = obj(&r, root, "memory", true);
 	if (m) {

@@ -99,6 +99,25 @@ struct gi_pcln *gi_pcln_load(struct gi_mem *m, uint64_t md, char *err, size_t er
 /* Function name for a runtime pc, NULL if outside Go text. */
 const char *gi_pcln_funcname(struct gi_pcln *p, uint64_t pc);
 void gi_pcln_free(struct gi_pcln *p);
+/* A logical frame: inlined calls are frames of their own. */
+struct gi_frame {
+	const char *func, *file;  /* point into the tables */
+	int line;
+	uint64_t pc, entry;
+	bool inlined;
+};
+/* Logical frames at pc, innermost first. ret: pc is a return address (look up pc-1, as
+ * tracebacks do). Returns the count, 0 when pc is not in Go code. */
+int gi_pcln_frames(struct gi_pcln *p, uint64_t pc, bool ret, struct gi_frame *out, int max);
+/* Frame size at pc (bytes from SP to the return address). 0, or -1 if unknown. */
+int gi_pcln_spdelta(struct gi_pcln *p, uint64_t pc, int64_t *delta);
+/* Where unwinding stops: goexit, mstart and the other top frames, or not Go code. */
+bool gi_pcln_is_topframe(struct gi_pcln *p, uint64_t pc);
+/* Unwinds a goroutine from pc/sp over a copy of its stack [stk_base, stk_base+stk_len): the
+ * chain of physical frame pcs (the first is pc). Stops at a top frame (not included); sets
+ * *truncated when it stopped on anything implausible or at max. */
+int gi_unwind(struct gi_pcln *p, uint64_t pc, uint64_t sp, const uint8_t *stk, uint64_t stk_base,
+              size_t stk_len, uint64_t *pcs, int max, bool *truncated);
 
 /* ---- goroutines.c ---- */
 struct gi_target {

@@ -39,6 +39,23 @@ static void make(struct gi_snapshot *s, uint64_t chan_send, uint64_t heap_rss)
 	gi_counts_add(&s->by_status, "select", 3);
 	gi_counts_add(&s->by_status, "chan receive", 1);
 	gi_counts_add(&s->system_by_status, "GC worker (idle)", 5);
+	s->stacks_available = true;
+	s->ngroups = 1;
+	s->groups = xcalloc(1, sizeof *s->groups);
+	struct gi_ggroup *g = &s->groups[0];
+	g->count = chan_send;
+	g->wait_reason = xstrdup("chan send");
+	gi_counts_add(&g->statuses, "chan send", chan_send);
+	g->wait_min_ns = -1;
+	g->wait_max_ns = 120000000000;
+	g->nframes = 2;
+	g->frames = xcalloc(2, sizeof *g->frames);
+	g->frames[0] = (struct gi_gframe){xstrdup("runtime.gopark"), xstrdup("proc.go"), 363};
+	g->frames[1] = (struct gi_gframe){xstrdup("main.handle"), xstrdup("/src/main.go"), 23};
+	g->created_by = (struct gi_gframe){xstrdup("main.serve"), xstrdup("/src/main.go"), 31};
+	g->goids[0] = 7;
+	g->goids[1] = 9;
+	g->ngoids = 2;
 	struct gi_memory *m = &s->mem;
 	m->available = true;
 	m->nmaps = 3;
@@ -114,6 +131,9 @@ int main(void)
 		CHECK(r.mem.maps[1].kind == GI_MAP_GO_HEAP && r.mem.maps[1].start == 0xc000000000);
 		CHECK(r.mem.maps[1].path == NULL && r.pie && r.threads == 7);
 		CHECK_U64(gi_counts_get(&r.by_status, "chan send"), 1000);
+		CHECK(r.ngroups == 1 && r.groups[0].nframes == 2 && r.groups[0].wait_min_ns == -1);
+		CHECK(r.groups[0].wait_max_ns == 120000000000 && r.groups[0].goids[1] == 9);
+		CHECK_STR(r.groups[0].created_by.func, "main.serve");
 		gi_snapshot_free(&r);
 		free(p);
 	}
@@ -193,6 +213,8 @@ int main(void)
 	CHECK(strstr(buf, "(100 s apart)") != NULL);
 	CHECK(strstr(buf, "Memory: RSS 8.87 MiB -> 20.9 MiB (+12.0 MiB)") != NULL);
 	CHECK(strstr(buf, "+777  chan send") != NULL);
+	CHECK(strstr(buf, "+777  chan send              main.handle (main.go:23)") != NULL);
+	CHECK(strstr(buf, "created by main.serve") != NULL);
 	free(buf);
 
 	gi_snapshot_free(&a);
