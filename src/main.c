@@ -471,7 +471,8 @@ static int cmd_snapshot(int argc, char **argv)
 		s.gor_available = false;
 		gi_snapshot_add_warning(&s, "%s", s.gor_error);
 	}
-	s.partial = at.timed_out || !s.gor_available || !s.mem.available;
+	s.partial = at.timed_out || !s.gor_available || !s.mem.available ||
+	            (s.gor_available && !s.stacks_available);
 
 	char when[32];
 	struct tm tm;
