@@ -17,15 +17,16 @@ mkdir "$work/out"
 "$work/leakdemo" -out "$work/out" -n 1000 & pid=$!
 for _ in $(seq 300); do [ -e "$work/out/ready" ] && break; sleep 0.1; done
 sleep 0.1
-echo "\$ goinspect snapshot -o a.snap $pid"
-(cd "$work" && "$gi" snapshot -o a.snap "$pid")
-echo
+snap() {
+	echo "\$ goinspect snapshot -o $1 $pid"
+	(cd "$work" && "$gi" snapshot -o "$1" "$pid")
+	echo
+}
+snap a.snap
 echo "(the program now leaks 1000 goroutines blocked in chan send, and 64 MiB)"
 kill -USR1 "$pid"
 for _ in $(seq 300); do [ -e "$work/out/ready.1" ] && break; sleep 0.1; done
 sleep 0.1
-echo "\$ goinspect snapshot -o b.snap $pid"
-(cd "$work" && "$gi" snapshot -o b.snap "$pid")
-echo
+snap b.snap
 echo "\$ goinspect diff a.snap b.snap"
 (cd "$work" && "$gi" diff a.snap b.snap)

@@ -178,7 +178,22 @@ static bool uvarint(const uint8_t *q, size_t len, size_t *i, uint32_t *v)
 	return false;
 }
 
-/* The runtime's pcvalue: the value of table `off` at targetpc, -1 if none. */
+/* One step of a pc-value table: the next value delta (zig-zag) and pc delta. False at the end
+ * of the table (a zero value delta after the first step) or on a malformed entry. */
+static bool step(const uint8_t *q, size_t len, size_t *i, bool first, int32_t *val, uint64_t *pc)
+{
+	uint32_t uv, pcd;
+	if (*i >= len || (q[*i] == 0 && !first))
+		return false;
+	if (!uvarint(q, len, i, &uv) || !uvarint(q, len, i, &pcd))
+		return false;
+	*val += (int32_t)(-(uv & 1) ^ (uv >> 1));
+	*pc += pcd;  /* PC quantum 1 on amd64 */
+	return true;
+}
+
+/* The runtime's pcvalue: the value of table `off` at targetpc, -1 if none. With targetpc
+ * UINT64_MAX, the largest value the table takes instead. */
 static int32_t pcvalue(struct gi_pcln *p, uint64_t funcoff, uint32_t off, uint64_t targetpc)
 {
 	if (off == 0 || off >= p->npctab)
@@ -186,19 +201,16 @@ static int32_t pcvalue(struct gi_pcln *p, uint64_t funcoff, uint32_t off, uint64
 	const uint8_t *q = p->pctab + off;
 	size_t len = p->npctab - off, i = 0;
 	uint64_t pc = func_entry(p, funcoff);
-	int32_t val = -1;
-	for (int n = 0; n < 1000000; n++) {
-		uint32_t uv, pcd;
-		if (i >= len || (q[i] == 0 && n > 0))
-			return -1;  /* end of table: targetpc not covered */
-		if (!uvarint(q, len, &i, &uv) || !uvarint(q, len, &i, &pcd))
-			return -1;
-		val += (int32_t)(-(uv & 1) ^ (uv >> 1));
-		pc += pcd;  /* PC quantum 1 on amd64 */
-		if (targetpc < pc)
+	int32_t val = -1, max = -1;
+	for (int n = 0; n < 1000000 && step(q, len, &i, n == 0, &val, &pc); n++) {
+		if (targetpc == UINT64_MAX) {
+			if (val > max)
+				max = val;
+		} else if (targetpc < pc) {
 			return val;
+		}
 	}
-	return -1;
+	return targetpc == UINT64_MAX ? max : -1;
 }
 
 static unsigned off_nfuncdata(struct gi_pcln *p)
@@ -243,28 +255,12 @@ static const uint8_t *inline_tree(struct gi_pcln *p, uint64_t funcoff, size_t *l
 		if (at + 4 <= p->npclntable) {
 			memcpy(&off, p->pclntable + at, 4);
 			if (off != UINT32_MAX) {
-				/* The tree's length is not recorded: read what any index in the
-				 * function's pcdata can reach, bounded. */
+				/* The tree's length is not recorded: read as far as the largest index
+				 * in the function's InlTreeIndex table reaches. */
 				size_t esz = p->go120 ? 16 : 20, n = 0;
-				int32_t maxix = -1;
 				uint32_t toff;
 				memcpy(&toff, p->pclntable + funcoff + off_nfuncdata(p) + 1 + 4 * 2, 4);
-				if (npcdata > 2 && toff && toff < p->npctab) {
-					/* walk the InlTreeIndex table for its largest value */
-					const uint8_t *q = p->pctab + toff;
-					size_t qlen = p->npctab - toff, i = 0;
-					int32_t val = -1;
-					for (int k = 0; k < 100000; k++) {
-						uint32_t uv, pcd;
-						if (i >= qlen || (q[i] == 0 && k > 0))
-							break;
-						if (!uvarint(q, qlen, &i, &uv) || !uvarint(q, qlen, &i, &pcd))
-							break;
-						val += (int32_t)(-(uv & 1) ^ (uv >> 1));
-						if (val > maxix)
-							maxix = val;
-					}
-				}
+				int32_t maxix = npcdata > 2 ? pcvalue(p, funcoff, toff, UINT64_MAX) : -1;
 				if (maxix >= 0 && maxix < 100000) {
 					n = (size_t)maxix + 1;
 					c->tree = xmalloc(n * esz);
