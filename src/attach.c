@@ -290,8 +290,9 @@ void gi_detach_all(struct gi_attach *a)
 			if (!gi_signal_caught)
 				gi_signal_caught = saved;
 		}
-		if (t->stopped && !t->gone)
-			ptrace(PTRACE_DETACH, t->tid, 0, 0);
+		if (t->stopped && !t->gone && ptrace(PTRACE_DETACH, t->tid, 0, 0) < 0 &&
+		    errno == ESRCH)
+			t->gone = true;  /* it exited (or is exiting) while stopped */
 		t->seized = false;
 		t->stopped = false;
 	}
@@ -332,4 +333,12 @@ const char *gi_fault(const char *key)
 			p++;
 	}
 	return NULL;
+}
+
+bool gi_attach_all_gone(const struct gi_attach *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!a->t[i].gone)
+			return false;
+	return true;
 }

@@ -403,8 +403,15 @@ static int cmd_snapshot(int argc, char **argv)
 		goto out;
 	}
 	if (ar == 0) {
-		if (gi_fault("kill-target"))
+		if (gi_fault("kill-target")) {
+			/* The target dies mid-snapshot. SIGKILL takes effect asynchronously: wait
+			 * (bounded) until the kernel has ended it, so the case is deterministic. */
 			kill(c.pid, SIGKILL);
+			for (int i = 0; i < 2000 && !target_gone(c.pid); i++) {
+				struct timespec ts = {0, 1000000};
+				nanosleep(&ts, NULL);
+			}
+		}
 		if (fault_stop_sleep(deadline))
 			at.timed_out = true;
 		if (gi_signal_caught)
@@ -425,7 +432,7 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_signals_die();
 	s.pause_ns = at.t_first_stop ? at.t_resumed - at.t_first_stop : 0;
 	s.threads = (int)at.n;
-	if (target_gone(c.pid)) {
+	if (target_gone(c.pid) || (at.n && gi_attach_all_gone(&at))) {
 		gi_err("PID %d exited during the snapshot", c.pid);
 		exit_code = GI_EXIT_TARGET;
 		goto out;

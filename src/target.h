@@ -46,6 +46,8 @@ void gi_attach_read_regs(struct gi_attach *a);
 /* Detaches every thread; safe to call twice. Records t_resumed. */
 void gi_detach_all(struct gi_attach *a);
 void gi_attach_free(struct gi_attach *a);
+/* Every thread exited while we held it (found at the detach): the process is ending. */
+bool gi_attach_all_gone(const struct gi_attach *a);
 
 /* ---- remote.c ---- */
 struct gi_mem {
