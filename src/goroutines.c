@@ -33,7 +33,8 @@ struct field {
 
 struct gi_gor {
 	/* layout (prepare) */
-	uint64_t a_allgs, a_allglen, a_sched, a_allp, a_mheap, a_fing;
+	uint64_t a_allgs, a_allglen, a_sched, a_allp, a_mheap, a_fing, a_allm;
+	struct field m_procid, m_curg, m_alllink;  /* to find a running goroutine's thread */
 	struct field g_status, g_waitreason, g_startpc, g_running_cleanups;
 	struct field g_stack_lo, g_stack_hi, g_sched_sp, g_sched_pc, g_syscallsp, g_syscallpc;
 	struct field g_goid, g_waitsince, g_gopc, g_parent_goid, g_labels, g_lockedm, g_m;
@@ -53,6 +54,8 @@ struct gi_gor {
 	const uint8_t **gstk;        /* per g: copy of its live stack [sp, stack.hi), NULL if none */
 	uint64_t *gstk_base;         /* target address of gstk[i][0] */
 	uint32_t *gstk_len;
+	uint64_t *gstk_pc;           /* where to start unwinding: a thread's RIP for running ones */
+	bool *gstk_trap;             /* gstk_pc is an interrupted instruction, not a return address */
 	bool stacks;                 /* stacks are captured */
 	struct gi_scratch scratch;   /* pre-faulted before the stop */
 	struct gi_scratch scratch2;  /* for the second stack reader */
@@ -198,6 +201,11 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	member(g, d, "runtime.g", "labels", &g->g_labels);
 	member(g, d, "runtime.g", "lockedm", &g->g_lockedm);
 	member(g, d, "runtime.g", "m", &g->g_m);
+	if (var(d, "runtime.allm", t->bias, &g->a_allm) &&
+	    !(member(g, d, "runtime.m", "procid", &g->m_procid) &&
+	      member(g, d, "runtime.m", "curg", &g->m_curg) &&
+	      member(g, d, "runtime.m", "alllink", &g->m_alllink)))
+		g->a_allm = 0;
 	struct field *gf[] = {&g->g_status, &g->g_waitreason, &g->g_startpc,
 	                      &g->g_running_cleanups, &g->g_stack_lo, &g->g_stack_hi,
 	                      &g->g_sched_sp, &g->g_sched_pc, &g->g_syscallsp, &g->g_syscallpc,
@@ -281,10 +289,62 @@ static void *read_stacks(void *arg)
 	return NULL;
 }
 
-/* Copies the live part of every parked goroutine's stack: [sp, stack.hi). */
-static int capture_stacks(struct gi_gor *g, struct gi_mem *m, uint64_t deadline)
+/* The thread running goroutine gptr, from the Ms (m.curg, m.procid) and the stopped
+ * threads' registers; NULL if none. */
+static const struct gi_thread *running_thread(const uint64_t (*ms)[2], size_t nms,
+                                              const struct gi_attach *at, uint64_t gptr)
+{
+	for (size_t i = 0; i < nms; i++) {
+		if (ms[i][1] != gptr)
+			continue;
+		for (size_t j = 0; j < at->n; j++)
+			if ((uint64_t)at->t[j].tid == ms[i][0] && at->t[j].have_regs)
+				return &at->t[j];
+	}
+	return NULL;
+}
+
+/* Walks runtime.allm during the stop: (procid, curg) of every M. */
+static size_t read_ms(struct gi_gor *g, struct gi_mem *m, uint64_t (**out)[2])
+{
+	*out = NULL;
+	if (!g->a_allm)
+		return 0;
+	uint64_t mp = 0;
+	if (gi_mem_read_u64(m, g->a_allm, &mp) != 0)
+		return 0;
+	size_t n = 0, cap = 0;
+	uint64_t (*v)[2] = NULL;
+	for (int i = 0; mp && i < 100000; i++) {
+		uint64_t procid = 0, curg = 0, next = 0;
+		struct gi_readreq r[3] = {{mp + g->m_procid.off, &procid, 8, 0},
+		                          {mp + g->m_curg.off, &curg, 8, 0},
+		                          {mp + g->m_alllink.off, &next, 8, 0}};
+		if (gi_mem_readv(m, r, 3) != 0)
+			break;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[n][0] = procid;
+		v[n][1] = curg;
+		n++;
+		mp = next;
+	}
+	*out = v;
+	return n;
+}
+
+/* Copies the live part of every goroutine's stack: [sp, stack.hi), where sp is the saved
+ * one of a parked goroutine and the thread's RSP for a running one. */
+static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_attach *at,
+                          uint64_t deadline)
 {
 	size_t n = g->ngs;
+	uint64_t (*ms)[2] = NULL;
+	size_t nms = read_ms(g, m, &ms);
+	g->gstk_pc = xcalloc(n ? n : 1, sizeof *g->gstk_pc);
+	g->gstk_trap = xcalloc(n ? n : 1, sizeof *g->gstk_trap);
 	g->gstk = xcalloc(n ? n : 1, sizeof *g->gstk);
 	g->gstk_base = xcalloc(n ? n : 1, sizeof *g->gstk_base);
 	g->gstk_len = xcalloc(n ? n : 1, sizeof *g->gstk_len);
@@ -296,12 +356,23 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, uint64_t deadline)
 		if (!w)
 			continue;
 		unsigned st = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)G_SCAN;
-		if (st == G_DEAD || st == G_DEADEXTRA || st == G_IDLE)
+		/* A copystack goroutine is mid-move; a running one's saved registers are stale:
+		 * its thread's registers describe its stack. */
+		if (st == G_DEAD || st == G_DEADEXTRA || st == G_IDLE || st == G_COPYSTACK)
 			continue;
 		uint64_t lo = gfield(g, w, &g->g_stack_lo), hi = gfield(g, w, &g->g_stack_hi);
 		uint64_t sp = gfield(g, w, &g->g_syscallsp);
+		g->gstk_pc[i] = sp ? gfield(g, w, &g->g_syscallpc) : gfield(g, w, &g->g_sched_pc);
 		if (!sp)
 			sp = gfield(g, w, &g->g_sched_sp);
+		if (st == G_RUNNING) {
+			const struct gi_thread *th = running_thread(ms, nms, at, g->gptrs[i]);
+			if (!th || th->regs.rsp < lo || th->regs.rsp >= hi)
+				continue;  /* on the thread's system stack or in C: not grouped */
+			sp = th->regs.rsp;
+			g->gstk_pc[i] = th->regs.rip;
+			g->gstk_trap[i] = true;
+		}
 		if (!sp || sp < lo || sp >= hi || hi - lo > (1ull << 30))
 			continue;  /* running on a thread, or torn: no copy */
 		uint64_t len = hi - sp;
@@ -322,6 +393,7 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, uint64_t deadline)
 		pthread_join(th, NULL);
 	long f = mine.failed < 0 ? mine.failed : threaded && half.failed < 0 ? half.failed : 0;
 	int rc = check_time(deadline);
+	free(ms);
 	if (rc || mine.timed_out || (threaded && half.timed_out)) {
 		free(rr);
 		free(who);
@@ -340,8 +412,8 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, uint64_t deadline)
 	return f < 0 ? (int)f : 0;
 }
 
-int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, char *err,
-                   size_t errlen)
+int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach *at,
+                   uint64_t deadline, char *err, size_t errlen)
 {
 	struct gi_mem *m = &t->mem;
 	uint64_t allglen = 0, allgs[3] = {0}, allp[3] = {0}, arenas[3] = {0}, fing = 0;
@@ -465,7 +537,7 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, uint64_t deadline, cha
 	if (rc)
 		return rc;
 	if (g->stacks) {
-		rc = capture_stacks(g, m, deadline);
+		rc = capture_stacks(g, m, at, deadline);
 		if (rc)
 			return rc;
 	}
@@ -529,6 +601,7 @@ struct pgroup {
 	uint64_t *pcs;
 	int npcs;
 	bool truncated;
+	bool trap;         /* the first pc was interrupted, not a return address */
 	bool is_main;      /* holds goroutine 1 */
 	uint64_t gopc;
 	struct gi_ggroup out;
@@ -551,9 +624,10 @@ static uint64_t hash_pcs(const uint64_t *pcs, int n, bool trunc)
 	return h;
 }
 
-static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bool trunc)
+static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bool trunc,
+                                 bool trap)
 {
-	uint64_t h = hash_pcs(pcs, n, trunc);
+	uint64_t h = hash_pcs(pcs, n, trunc) ^ (uint64_t)trap << 1;
 	if (2 * (t->n + 1) > t->nslots) {
 		size_t ns = t->nslots ? 2 * t->nslots : 1024;
 		size_t *sl = xcalloc(ns, sizeof *sl);
@@ -570,7 +644,7 @@ static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bo
 	size_t j = h & (t->nslots - 1);
 	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
 		struct pgroup *p = &t->v[t->slots[j] - 1];
-		if (p->hash == h && p->npcs == n && p->truncated == trunc &&
+		if (p->hash == h && p->npcs == n && p->truncated == trunc && p->trap == trap &&
 		    !memcmp(p->pcs, pcs, (size_t)n * sizeof *pcs))
 			return p;
 	}
@@ -583,6 +657,7 @@ static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bo
 	p->hash = h;
 	p->npcs = n;
 	p->truncated = trunc;
+	p->trap = trap;
 	p->pcs = xmalloc((size_t)(n ? n : 1) * sizeof *pcs);
 	memcpy(p->pcs, pcs, (size_t)n * sizeof *pcs);
 	p->out.wait_min_ns = p->out.wait_max_ns = -1;
@@ -622,7 +697,7 @@ static void symbolize(struct gi_gor *g, struct pgroup *p)
 	struct gi_ggroup *o = &p->out;
 	o->frames = xcalloc(cap, sizeof *o->frames);
 	for (int i = 0; i < p->npcs; i++) {
-		int k = gi_pcln_frames(g->pcln, p->pcs[i], true, fr, 64);
+		int k = gi_pcln_frames(g->pcln, p->pcs[i], !(i == 0 && p->trap), fr, 64);
 		if (k == 0) {
 			fr[0] = (struct gi_frame){"?", "?", 0, p->pcs[i], 0, false};
 			k = 1;
@@ -679,12 +754,10 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 			nostack++;
 			continue;
 		}
-		uint64_t pc = gfield(g, w, &g->g_syscallsp) ? gfield(g, w, &g->g_syscallpc)
-		                                             : gfield(g, w, &g->g_sched_pc);
 		bool trunc;
-		int n = gi_unwind(g->pcln, pc, g->gstk_base[i], g->gstk[i], g->gstk_base[i],
+		int n = gi_unwind(g->pcln, g->gstk_pc[i], g->gstk_base[i], g->gstk[i], g->gstk_base[i],
 		                  g->gstk_len[i], pcs, MAX_DEPTH, &trunc);
-		struct pgroup *p = group_for(&t, pcs, n, trunc);
+		struct pgroup *p = group_for(&t, pcs, n, trunc, g->gstk_trap[i]);
 		struct gi_ggroup *o = &p->out;
 		o->count++;
 		unsigned st = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)G_SCAN;
@@ -719,8 +792,9 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 	qsort(s->groups, s->ngroups, sizeof *s->groups, group_cmp);
 	s->stacks_available = true;
 	if (nostack)
-		gi_snapshot_add_warning(s, "%llu goroutines were running on a thread: their stacks "
-		                           "are not in the groups", (unsigned long long)nostack);
+		gi_snapshot_add_warning(s, "%llu goroutines were running where their stacks "
+		                           "could not be followed (system stack or C code): they are "
+		                           "counted but not in the groups", (unsigned long long)nostack);
 	free(t.v);
 	free(t.slots);
 }
@@ -795,6 +869,8 @@ void gi_gor_free(struct gi_gor *g)
 	free(g->gstk);
 	free(g->gstk_base);
 	free(g->gstk_len);
+	free(g->gstk_pc);
+	free(g->gstk_trap);
 	gi_scratch_free(&g->scratch);
 	gi_scratch_free(&g->scratch2);
 	free(g->arenas);

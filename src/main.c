@@ -418,7 +418,7 @@ static int cmd_snapshot(int argc, char **argv)
 			gi_signals_die();
 		gi_attach_read_regs(&at);
 		if (gor && !at.timed_out) {
-			r = gi_gor_capture(gor, &t, deadline, err, sizeof err);
+			r = gi_gor_capture(gor, &t, &at, deadline, err, sizeof err);
 			if (r == -EINTR)
 				gi_signals_die();
 			if (r == -ETIMEDOUT)
