@@ -682,9 +682,19 @@ static void add_goid(struct gi_ggroup *o, uint64_t goid)
 	o->goids[i] = goid;
 }
 
+/* The name as the runtime prints it: a generic function's type arguments become "[...]"
+ * (runtime.funcNameForPrint). */
+static char *name_for_print(const char *name)
+{
+	const char *i = strchr(name, '['), *j = strrchr(name, ']');
+	if (!i || !j || j <= i)
+		return xstrdup(name);
+	return xasprintf("%.*s[...]%s", (int)(i - name), name, j + 1);
+}
+
 static void set_frame(struct gi_gframe *f, const char *func, const char *file, int line)
 {
-	f->func = xstrdup(func);
+	f->func = name_for_print(func);
 	f->file = xstrdup(file);
 	f->line = line;
 }
@@ -699,10 +709,15 @@ static void symbolize(struct gi_gor *g, struct pgroup *p)
 	for (int i = 0; i < p->npcs; i++) {
 		int k = gi_pcln_frames(g->pcln, p->pcs[i], !(i == 0 && p->trap), fr, 64);
 		if (k == 0) {
-			fr[0] = (struct gi_frame){"?", "?", 0, p->pcs[i], 0, false};
+			fr[0] = (struct gi_frame){"?", "?", 0, p->pcs[i], 0, false, false};
 			k = 1;
 		}
 		for (int j = 0; j < k; j++) {
+			/* Tracebacks hide wrappers, unless they called a panic (elideWrapperCalling). */
+			const char *inner = o->nframes ? o->frames[o->nframes - 1].func : "";
+			if (fr[j].wrapper && strcmp(inner, "runtime.gopanic") &&
+			    strcmp(inner, "runtime.sigpanic") && strcmp(inner, "runtime.panicwrap"))
+				continue;
 			if (o->nframes == cap) {
 				cap *= 2;
 				o->frames = xrealloc(o->frames, cap * sizeof *o->frames);

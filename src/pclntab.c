@@ -35,6 +35,8 @@ struct gi_pcln {
 	struct gi_mem *mem;
 	bool go120;        /* _func and inlinedCall layouts of Go 1.20 and later */
 	uint64_t gofunc;
+	int wrapper_id;    /* FuncID of compiler-generated wrappers (its value moves between
+	                    * releases), learned from the binary; -1 if unknown */
 	uint8_t *cutab, *filetab, *pctab;
 	size_t ncutab, nfiletab, npctab;
 	struct inl_cache *inl;
@@ -75,6 +77,10 @@ static uint8_t *read_slice(struct gi_mem *m, const uint8_t *hdr, size_t elem, si
 	return buf;
 }
 
+static const char *name_at(struct gi_pcln *p, int64_t nameoff);
+static uint32_t fu32(struct gi_pcln *p, uint64_t funcoff, unsigned off);
+static uint8_t fu8(struct gi_pcln *p, uint64_t funcoff, unsigned off);
+
 struct gi_pcln *gi_pcln_load(struct gi_mem *m, uint64_t md, char *err, size_t errlen)
 {
 	uint8_t hdr[336];
@@ -110,6 +116,19 @@ struct gi_pcln *gi_pcln_load(struct gi_mem *m, uint64_t md, char *err, size_t er
 			snprintf(err, errlen, "implausible function table");
 		gi_pcln_free(p);
 		return NULL;
+	}
+	p->wrapper_id = -1;
+	for (size_t i = 0; i + 1 < p->nftab; i++) {
+		uint64_t fo = p->ftab[2 * i + 1];
+		if (fo + 44 > p->npclntable)
+			continue;
+		const char *name = name_at(p, (int32_t)fu32(p, fo, 4));
+		/* The FuncID enum ends with systemstack, systemstack_switch, wrapper in every
+		 * release (1.19: 21, 1.26: 23), and every binary has runtime.systemstack_switch. */
+		if (name && !strcmp(name, "runtime.systemstack_switch")) {
+			p->wrapper_id = fu8(p, fo, p->go120 ? 40 : 36) + 1;
+			break;
+		}
 	}
 	return p;
 }
@@ -322,6 +341,7 @@ int gi_pcln_frames(struct gi_pcln *p, uint64_t pc, bool ret, struct gi_frame *ou
 		f->pc = pc;
 		f->entry = entry;
 		f->inlined = true;
+		f->wrapper = p->wrapper_id >= 0 && e[p->go120 ? 0 : 2] == (uint8_t)p->wrapper_id;
 		tracepc = entry + (uint64_t)parentpc;
 		ix = pcdata(p, funcoff, 2, tracepc);
 	}
@@ -332,6 +352,7 @@ int gi_pcln_frames(struct gi_pcln *p, uint64_t pc, bool ret, struct gi_frame *ou
 	f->pc = pc;
 	f->entry = entry;
 	f->inlined = false;
+	f->wrapper = p->wrapper_id >= 0 && fu8(p, funcoff, p->go120 ? 40 : 36) == (uint8_t)p->wrapper_id;
 	return n;
 }
 

@@ -107,6 +107,7 @@ struct gi_frame {
 	int line;
 	uint64_t pc, entry;
 	bool inlined;
+	bool wrapper;   /* compiler-generated (go statement or method wrapper): tracebacks hide it */
 };
 /* Logical frames at pc, innermost first. ret: pc is a return address (look up pc-1, as
  * tracebacks do). Returns the count, 0 when pc is not in Go code. */
