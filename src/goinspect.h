@@ -193,6 +193,16 @@ struct gi_ggroup {
 	bool truncated;               /* the stack could not be unwound to its end */
 };
 void gi_ggroup_free(struct gi_ggroup *g);
+/* One user goroutine. */
+struct gi_goroutine {
+	uint64_t goid;
+	uint64_t parent_goid;  /* the goroutine that created it (Go 1.21+), 0 if unknown */
+	char *status;          /* wait reason or status, as in by_status */
+	int64_t wait_ns;       /* as wait_min_ns; -1 unknown */
+	int64_t group;         /* index into groups, -1 if not in a group */
+	int tid;               /* the thread running it, 0 if none */
+	bool locked;           /* locked to its OS thread (runtime.LockOSThread) */
+};
 
 /* ---- snapshot.c ---- */
 struct gi_snapshot {
@@ -225,6 +235,8 @@ struct gi_snapshot {
 	bool stacks_available;              /* groups were read */
 	struct gi_ggroup *groups;           /* user goroutines by stack, largest group first */
 	size_t ngroups;
+	struct gi_goroutine *all;           /* every user goroutine, by goid */
+	size_t nall;
 	/* memory */
 	struct gi_memory mem;
 };
@@ -244,6 +256,10 @@ struct gi_report_opts {
 	bool json;
 	bool color;      /* reserved */
 	int top;         /* rows per table, 0 = all */
+	bool all;        /* show: every goroutine, like a debug=2 dump */
+	const char *state;     /* show: only goroutines in this status or wait reason */
+	const void *func_re;   /* show: only stacks with a function matching (a regex_t *) */
+	const char *group_by;  /* show: stack (default), function, creator, reason */
 };
 void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path);
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o);

@@ -56,6 +56,7 @@ struct gi_gor {
 	uint32_t *gstk_len;
 	uint64_t *gstk_pc;           /* where to start unwinding: a thread's RIP for running ones */
 	bool *gstk_trap;             /* gstk_pc is an interrupted instruction, not a return address */
+	int *gtid;                   /* the thread running it, 0 if none */
 	bool stacks;                 /* stacks are captured */
 	struct gi_scratch scratch;   /* pre-faulted before the stop */
 	struct gi_scratch scratch2;  /* for the second stack reader */
@@ -344,6 +345,7 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 	uint64_t (*ms)[2] = NULL;
 	size_t nms = read_ms(g, m, &ms);
 	g->gstk_pc = xcalloc(n ? n : 1, sizeof *g->gstk_pc);
+	g->gtid = xcalloc(n ? n : 1, sizeof *g->gtid);
 	g->gstk_trap = xcalloc(n ? n : 1, sizeof *g->gstk_trap);
 	g->gstk = xcalloc(n ? n : 1, sizeof *g->gstk);
 	g->gstk_base = xcalloc(n ? n : 1, sizeof *g->gstk_base);
@@ -367,6 +369,8 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 			sp = gfield(g, w, &g->g_sched_sp);
 		if (st == G_RUNNING) {
 			const struct gi_thread *th = running_thread(ms, nms, at, g->gptrs[i]);
+			if (th)
+				g->gtid[i] = th->tid;
 			if (!th || th->regs.rsp < lo || th->regs.rsp >= hi)
 				continue;  /* on the thread's system stack or in C: not grouped */
 			sp = th->regs.rsp;
@@ -739,6 +743,21 @@ static void symbolize(struct gi_gor *g, struct pgroup *p)
 		set_frame(&o->created_by, fr[k - 1].func, fr[0].file, fr[0].line);
 }
 
+static const struct gi_ggroup *sort_groups;
+
+static int group_cmp(const void *a, const void *b);
+
+static int order_cmp(const void *a, const void *b)
+{
+	return group_cmp(&sort_groups[*(const size_t *)a], &sort_groups[*(const size_t *)b]);
+}
+
+static int goid_cmp(const void *a, const void *b)
+{
+	const struct gi_goroutine *x = a, *y = b;
+	return (x->goid > y->goid) - (x->goid < y->goid);
+}
+
 static int group_cmp(const void *a, const void *b)
 {
 	const struct gi_ggroup *x = a, *y = b;
@@ -761,10 +780,23 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 	struct gtable t = {0};
 	uint64_t *pcs = xmalloc(MAX_DEPTH * sizeof *pcs);
 	uint64_t nostack = 0;
+	size_t nuser = 0;
+	for (size_t i = 0; i < g->ngs; i++)
+		nuser += g->gwin[i] && user[i];
+	s->all = xcalloc(nuser ? nuser : 1, sizeof *s->all);
 	for (size_t i = 0; i < g->ngs; i++) {
 		const uint8_t *w = g->gwin[i];
 		if (!w || !user[i])
 			continue;
+		unsigned gst = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)G_SCAN;
+		struct gi_goroutine *one = &s->all[s->nall++];
+		one->goid = gfield(g, w, &g->g_goid);
+		one->parent_goid = gfield(g, w, &g->g_parent_goid);
+		one->status = xstrdup(status_key(g, w, gst));
+		one->wait_ns = -1;
+		one->group = -1;
+		one->tid = g->gtid ? g->gtid[i] : 0;
+		one->locked = gfield(g, w, &g->g_lockedm) != 0;
 		if (!g->gstk[i]) {
 			nostack++;
 			continue;
@@ -784,9 +816,11 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 		if (!p->gopc)
 			p->gopc = gfield(g, w, &g->g_gopc);
 		int64_t since = (int64_t)gfield(g, w, &g->g_waitsince);
+		one->group = (int64_t)(p - t.v);  /* index in the table, remapped below */
 		if ((st == G_WAITING || st == G_SYSCALL || st == G_LEAKED) && since > 0 &&
 		    (uint64_t)since <= g->now_mono) {
 			int64_t d = (int64_t)(g->now_mono - (uint64_t)since);
+			one->wait_ns = d;
 			if (o->wait_min_ns < 0 || d < o->wait_min_ns)
 				o->wait_min_ns = d;
 			if (d > o->wait_max_ns)
@@ -804,7 +838,26 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 		free(p->pcs);
 	}
 	s->ngroups = t.n;
-	qsort(s->groups, s->ngroups, sizeof *s->groups, group_cmp);
+	/* Largest group first; the goroutines follow their groups to the new places. */
+	size_t *order = xmalloc((t.n ? t.n : 1) * sizeof *order);
+	int64_t *where = xmalloc((t.n ? t.n : 1) * sizeof *where);
+	for (size_t i = 0; i < t.n; i++)
+		order[i] = i;
+	sort_groups = s->groups;
+	qsort(order, t.n, sizeof *order, order_cmp);
+	struct gi_ggroup *sorted = xcalloc(t.n ? t.n : 1, sizeof *sorted);
+	for (size_t i = 0; i < t.n; i++) {
+		sorted[i] = s->groups[order[i]];
+		where[order[i]] = (int64_t)i;
+	}
+	free(s->groups);
+	s->groups = sorted;
+	for (size_t i = 0; i < s->nall; i++)
+		if (s->all[i].group >= 0)
+			s->all[i].group = where[s->all[i].group];
+	free(order);
+	free(where);
+	qsort(s->all, s->nall, sizeof *s->all, goid_cmp);
 	s->stacks_available = true;
 	if (nostack)
 		gi_snapshot_add_warning(s, "%llu goroutines were running where their stacks "
@@ -886,6 +939,7 @@ void gi_gor_free(struct gi_gor *g)
 	free(g->gstk_len);
 	free(g->gstk_pc);
 	free(g->gstk_trap);
+	free(g->gtid);
 	gi_scratch_free(&g->scratch);
 	gi_scratch_free(&g->scratch2);
 	free(g->arenas);

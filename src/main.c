@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <limits.h>
 #include <elf.h>
 #include <signal.h>
@@ -53,14 +54,21 @@ static const char usage_snapshot[] =
 	"  -h, --help              this help\n";
 
 static const char usage_show[] =
-	"usage: goinspect show [--json] [--top N] FILE\n"
+	"usage: goinspect show [--json] [--top N] [--all] [--state S] [--func REGEX]\n"
+	"                      [--group-by KEY] FILE\n"
 	"\n"
 	"Print the full report of a snapshot: target, capture, goroutines by status and\n"
-	"wait reason, memory by kind and a pmap-like table of mappings.\n"
+	"wait reason, goroutines grouped by stack, memory by kind and a pmap-like table\n"
+	"of mappings.\n"
 	"\n"
-	"  -j, --json     print the snapshot as JSON (the documented contract)\n"
-	"  -n, --top N    at most N rows per table\n"
-	"  -h, --help     this help\n";
+	"  -j, --json           print the snapshot as JSON (the documented contract)\n"
+	"  -n, --top N          at most N rows per table, N groups\n"
+	"  -a, --all            every goroutine with its stack, like a debug=2 dump\n"
+	"  -s, --state S        only goroutines in status or wait reason S (\"chan send\")\n"
+	"  -f, --func REGEX     only stacks with a function matching REGEX (extended)\n"
+	"  -g, --group-by KEY   stack (default), function (first frame outside the\n"
+	"                       runtime), creator (created by) or reason (wait reason)\n"
+	"  -h, --help           this help\n";
 
 static const char usage_diff[] =
 	"usage: goinspect diff [--json] [--top N] A B\n"
@@ -519,20 +527,48 @@ out:
 
 /* ---- show and diff ---- */
 
+static regex_t func_re;
+
 static int parse_report_opts(int argc, char **argv, const char *usage, struct gi_report_opts *ro,
                              int nfiles)
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"top", required_argument, NULL, 'n'},
+		{"all", no_argument, NULL, 'a'},
+		{"state", required_argument, NULL, 's'},
+		{"func", required_argument, NULL, 'f'},
+		{"group-by", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
 	memset(ro, 0, sizeof *ro);
+	bool show = usage == usage_show;
 	int o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "+jn:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, show ? "+jn:as:f:g:h" : "+jn:h", opts, NULL)) != -1) {
+		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g'))
+			return usage_error(usage, "--all, --state, --func and --group-by are for show");
 		switch (o) {
+		case 'a': ro->all = true; break;
+		case 's': ro->state = optarg; break;
+		case 'f': {
+			int rc = regcomp(&func_re, optarg, REG_EXTENDED | REG_NOSUB);
+			if (rc) {
+				char msg[256];
+				regerror(rc, &func_re, msg, sizeof msg);
+				return usage_error(usage, "bad --func '%s': %s", optarg, msg);
+			}
+			ro->func_re = &func_re;
+			break;
+		}
+		case 'g':
+			if (strcmp(optarg, "stack") && strcmp(optarg, "function") &&
+			    strcmp(optarg, "creator") && strcmp(optarg, "reason"))
+				return usage_error(usage, "bad --group-by '%s' (stack, function, creator, "
+				                          "reason)", optarg);
+			ro->group_by = optarg;
+			break;
 		case 'j': ro->json = true; break;
 		case 'n': {
 			char *end;

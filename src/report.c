@@ -2,6 +2,7 @@
 #include "goinspect.h"
 
 #include <jansson.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -98,14 +99,130 @@ static const char *fmt_wait(char *buf, size_t n, int64_t ns)
 	return buf;
 }
 
-/* The first frame outside the runtime: what a group is "doing". */
+/* Is this function the program's own code rather than Go's standard library? Standard
+ * packages have no dot in their first path element ("sync", "internal/poll"); module paths
+ * do ("github.com/x/y"), and so does nothing in package main. */
+static bool user_code(const char *func)
+{
+	if (!func)
+		return false;
+	if (!strncmp(func, "main.", 5))
+		return true;
+	const char *slash = strchr(func, '/');
+	if (!slash)
+		return false;  /* "sync.(*Mutex).Lock": a one-element path, so standard */
+	return memchr(func, '.', (size_t)(slash - func)) != NULL;
+}
+
+/* What a group is "doing": its first frame in the program's own code, else the first frame
+ * outside the runtime. */
 static const struct gi_gframe *top_user_frame(const struct gi_ggroup *g)
 {
+	for (size_t i = 0; i < g->nframes; i++)
+		if (user_code(g->frames[i].func))
+			return &g->frames[i];
 	for (size_t i = 0; i < g->nframes; i++)
 		if (g->frames[i].func && strncmp(g->frames[i].func, "runtime.", 8) != 0 &&
 		    strncmp(g->frames[i].func, "internal/runtime/", 17) != 0)
 			return &g->frames[i];
 	return g->nframes ? &g->frames[0] : NULL;
+}
+
+/* --func: does a frame of the group match? */
+static bool group_matches(const struct gi_ggroup *g, const struct gi_report_opts *o)
+{
+	if (!o || !o->func_re)
+		return true;
+	for (size_t i = 0; i < g->nframes; i++)
+		if (g->frames[i].func && regexec(o->func_re, g->frames[i].func, 0, NULL, 0) == 0)
+			return true;
+	return false;
+}
+
+/* How many of the group's goroutines pass --state. */
+static uint64_t group_count(const struct gi_ggroup *g, const struct gi_report_opts *o)
+{
+	return (o && o->state) ? gi_counts_get(&g->statuses, o->state) : g->count;
+}
+
+static void print_frames(FILE *out, const struct gi_ggroup *g)
+{
+	for (size_t k = 0; k < g->nframes; k++)
+		fprintf(out, "  %s\n      %s:%d\n", g->frames[k].func, g->frames[k].file,
+		        g->frames[k].line);
+	if (g->truncated)
+		fprintf(out, "  (stack not unwound to its end)\n");
+}
+
+/* show --all: every goroutine, like the runtime's debug=2 dump. */
+static void show_all(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
+{
+	size_t shown = 0;
+	for (size_t i = 0; i < s->nall; i++) {
+		const struct gi_goroutine *r = &s->all[i];
+		const struct gi_ggroup *g = r->group >= 0 ? &s->groups[r->group] : NULL;
+		if (o->state && strcmp(r->status ? r->status : "", o->state))
+			continue;
+		if (o->func_re && (!g || !group_matches(g, o)))
+			continue;
+		if (o->top > 0 && shown == (size_t)o->top)
+			break;
+		fprintf(out, "\ngoroutine %llu [%s", (unsigned long long)r->goid,
+		        r->status ? r->status : "?");
+		if (r->wait_ns >= 60000000000)
+			fprintf(out, ", %lld minutes", (long long)(r->wait_ns / 60000000000));
+		if (r->locked)
+			fprintf(out, ", locked to thread");
+		if (r->tid)
+			fprintf(out, ", thread %d", r->tid);
+		fprintf(out, "]:\n");
+		if (g) {
+			print_frames(out, g);
+			if (g->created_by.func) {
+				fprintf(out, "  created by %s", g->created_by.func);
+				if (r->parent_goid)
+					fprintf(out, " in goroutine %llu", (unsigned long long)r->parent_goid);
+				fprintf(out, "\n      %s:%d\n", g->created_by.file, g->created_by.line);
+			}
+		} else {
+			fprintf(out, "  (stack not read: running where it could not be followed)\n");
+		}
+		shown++;
+	}
+	fprintf(out, "\n%zu goroutine%s shown\n", shown, shown == 1 ? "" : "s");
+}
+
+/* show --group-by function|creator|reason: the groups summed under another key. */
+static void show_regrouped(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
+{
+	struct gi_counts c = {0};
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct gi_ggroup *g = &s->groups[i];
+		uint64_t n = group_count(g, o);
+		if (!n || !group_matches(g, o))
+			continue;
+		char *key;
+		if (!strcmp(o->group_by, "function")) {
+			const struct gi_gframe *f = top_user_frame(g);
+			key = f ? xasprintf("%s (%s:%d)", f->func, f->file, f->line) : xstrdup("?");
+		} else if (!strcmp(o->group_by, "creator")) {
+			key = g->created_by.func ? xasprintf("%s (%s:%d)", g->created_by.func,
+			                                     g->created_by.file, g->created_by.line)
+			                         : xstrdup("(not recorded)");
+		} else {
+			key = xstrdup(g->wait_reason ? g->wait_reason : "?");
+		}
+		gi_counts_add(&c, key, n);
+		free(key);
+	}
+	gi_counts_sort_desc(&c);
+	fprintf(out, "\nGoroutines by %s:\n  %8s  %s\n", o->group_by, "COUNT",
+	        !strcmp(o->group_by, "function") ? "WHERE (first frame in the program's own code)"
+	        : !strcmp(o->group_by, "creator") ? "CREATED BY" : "WAIT REASON");
+	size_t n = limit(o, c.n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %8llu  %s\n", (unsigned long long)c.v[i].count, c.v[i].key);
+	gi_counts_free(&c);
 }
 
 static void show_groups(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
@@ -114,15 +231,31 @@ static void show_groups(FILE *out, const struct gi_snapshot *s, const struct gi_
 		fprintf(out, "\nGoroutine stacks: not read\n");
 		return;
 	}
-	size_t n = limit(o, s->ngroups);
-	fprintf(out, "\nGoroutines by stack (%zu groups%s):\n", s->ngroups,
-	        n < s->ngroups ? ", largest shown" : "");
-	for (size_t i = 0; i < n; i++) {
+	if (o && o->all) {
+		show_all(out, s, o);
+		return;
+	}
+	if (o && o->group_by && strcmp(o->group_by, "stack")) {
+		show_regrouped(out, s, o);
+		return;
+	}
+	size_t match = 0;
+	for (size_t i = 0; i < s->ngroups; i++)
+		match += group_count(&s->groups[i], o) && group_matches(&s->groups[i], o);
+	size_t n = limit(o, match);
+	fprintf(out, "\nGoroutines by stack (%zu groups%s):\n", match,
+	        n < match ? ", largest shown" : "");
+	for (size_t i = 0, shown = 0; i < s->ngroups && shown < n; i++) {
 		const struct gi_ggroup *g = &s->groups[i];
+		if (!group_count(g, o) || !group_matches(g, o))
+			continue;
+		shown++;
 		char w1[32], w2[32];
-		fprintf(out, "\n%llu goroutine%s [%s", (unsigned long long)g->count,
-		        g->count == 1 ? "" : "s", g->wait_reason ? g->wait_reason : "?");
-		for (size_t k = 1; k < g->statuses.n; k++)
+		uint64_t cnt = group_count(g, o);
+		fprintf(out, "\n%llu goroutine%s [%s", (unsigned long long)cnt,
+		        cnt == 1 ? "" : "s", o && o->state ? o->state
+		                          : g->wait_reason ? g->wait_reason : "?");
+		for (size_t k = 1; k < g->statuses.n && !(o && o->state); k++)
 			fprintf(out, ", %llu %s", (unsigned long long)g->statuses.v[k].count,
 			        g->statuses.v[k].key);
 		if (g->wait_max_ns >= 0) {
@@ -136,17 +269,13 @@ static void show_groups(FILE *out, const struct gi_snapshot *s, const struct gi_
 		for (size_t k = 0; k < g->ngoids; k++)
 			fprintf(out, "%s%llu", k ? ", " : " ", (unsigned long long)g->goids[k]);
 		fprintf(out, "%s\n", g->count > g->ngoids ? ", ..." : "");
-		for (size_t k = 0; k < g->nframes; k++)
-			fprintf(out, "  %s\n      %s:%d\n", g->frames[k].func, g->frames[k].file,
-			        g->frames[k].line);
-		if (g->truncated)
-			fprintf(out, "  (stack not unwound to its end)\n");
+		print_frames(out, g);
 		if (g->created_by.func)
 			fprintf(out, "  created by %s\n      %s:%d\n", g->created_by.func,
 			        g->created_by.file, g->created_by.line);
 	}
-	if (n < s->ngroups)
-		fprintf(out, "\n... %zu more groups (--top)\n", s->ngroups - n);
+	if (n < match)
+		fprintf(out, "\n... %zu more groups (--top)\n", match - n);
 }
 
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
@@ -526,7 +655,7 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 	if (gd) {
 		fprintf(out, "\nGoroutine groups by growth (same stack in both snapshots):\n");
 		fprintf(out, "  %8s %8s %8s  %-22s %s\n", "BEFORE", "AFTER", "DELTA", "STATUS",
-		        "WHERE (first frame outside the runtime)");
+		        "WHERE (first frame in the program's own code)");
 		size_t shown = 0, lim = o && o->top > 0 ? (size_t)o->top : 10;
 		for (size_t i = 0; i < ngd && shown < lim; i++) {
 			if (gd[i].delta == 0)

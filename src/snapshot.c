@@ -42,6 +42,9 @@ void gi_ggroup_free(struct gi_ggroup *g)
 
 void gi_snapshot_free(struct gi_snapshot *s)
 {
+	for (size_t i = 0; i < s->nall; i++)
+		free(s->all[i].status);
+	free(s->all);
 	for (size_t i = 0; i < s->ngroups; i++)
 		gi_ggroup_free(&s->groups[i]);
 	free(s->groups);
@@ -151,6 +154,18 @@ void *gi_snapshot_to_json(const struct gi_snapshot *s)
 	json_t *gor = json_object_get(root, "goroutines");
 	json_object_set_new(gor, "stacks_available", json_boolean(s->stacks_available));
 	json_object_set_new(gor, "groups", groups_json(s));
+	json_t *all = json_array();
+	for (size_t i = 0; i < s->nall; i++) {
+		const struct gi_goroutine *g = &s->all[i];
+		json_array_append_new(all, json_pack(
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "goid", u64(g->goid),
+			"status", str_or_null(g->status),
+			"wait_ns", g->wait_ns >= 0 ? json_integer(g->wait_ns) : json_null(),
+			"group", g->group >= 0 ? json_integer(g->group) : json_null(),
+			"parent_goid", g->parent_goid ? u64(g->parent_goid) : json_null(),
+			"tid", g->tid ? json_integer(g->tid) : json_null(), "locked", g->locked));
+	}
+	json_object_set_new(gor, "all", all);
 	const struct gi_memory *m = &s->mem;
 	json_t *maps = json_array();
 	for (size_t i = 0; i < m->nmaps; i++) {
@@ -394,6 +409,36 @@ static void read_groups(struct rd *r, json_t *gor, struct gi_snapshot *s)
 	}
 }
 
+static void read_all(struct rd *r, json_t *gor, struct gi_snapshot *s)
+{
+	json_t *a = json_object_get(gor, "all"), *e;
+	if (!a || json_is_null(a))
+		return;
+	if (!json_is_array(a) || json_array_size(a) > MAX_ITEMS) {
+		fail(r, "truncated or corrupt snapshot: \"all\" is not an array");
+		return;
+	}
+	s->all = xcalloc(json_array_size(a) + 1, sizeof *s->all);
+	size_t i;
+	json_array_foreach(a, i, e) {
+		if (!json_is_object(e)) {
+			fail(r, "truncated or corrupt snapshot: goroutine %zu is not an object", i);
+			return;
+		}
+		struct gi_goroutine *g = &s->all[s->nall++];
+		g->goid = get_u64(r, e, "goid");
+		g->status = get_str(r, e, "status");
+		g->wait_ns = get_i64_or(r, e, "wait_ns", -1);
+		g->group = get_i64_or(r, e, "group", -1);
+		if (g->group >= (int64_t)s->ngroups)
+			fail(r, "corrupt snapshot: goroutine %llu in group %lld of %zu",
+			     (unsigned long long)g->goid, (long long)g->group, s->ngroups);
+		g->parent_goid = get_u64(r, e, "parent_goid");
+		g->tid = (int)get_i64_or(r, e, "tid", 0);
+		g->locked = get_bool(r, e, "locked");
+	}
+}
+
 static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
 	gzFile gz = gzopen(path, "rb");
@@ -521,6 +566,7 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		get_counts(&r, g, "system_by_status", &s->system_by_status);
 		s->stacks_available = get_bool(&r, g, "stacks_available");
 		read_groups(&r, g, s);
+		read_all(&r, g, s);
 	}
 	json_t *m = obj(&r, root, "memory", true);
 	if (m) {
