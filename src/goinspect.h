@@ -188,6 +188,7 @@ struct gi_ggroup {
 	struct gi_gframe *frames;     /* innermost first, runtime.goexit excluded */
 	size_t nframes;
 	struct gi_gframe created_by;  /* func NULL when unknown */
+	struct gi_strmap labels;      /* pprof labels (runtime/pprof.Do), sorted by key */
 	uint64_t goids[5];            /* a few goroutine ids, lowest first */
 	size_t ngoids;
 	bool truncated;               /* the stack could not be unwound to its end */

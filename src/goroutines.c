@@ -45,6 +45,8 @@ struct gi_gor {
 	bool fing_is_status;
 	uint64_t g_lo, g_hi;         /* window of each g that is copied */
 	char **wrs;                  /* wait reason strings */
+	int go_minor;
+	struct gi_mem *mem;          /* the target's memory, for reads after the stop */
 	size_t nwrs;
 	struct gi_pcln *pcln;
 	/* capture */
@@ -144,6 +146,8 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	}
 	struct gi_gor *g = xcalloc(1, sizeof *g);
 	struct gi_dwarf *d = t->dw;
+	g->go_minor = t->go_minor;
+	g->mem = &t->mem;
 	const char *missing = NULL;
 
 	if (!var(d, "runtime.allgs", t->bias, &g->a_allgs))
@@ -606,6 +610,7 @@ struct pgroup {
 	int npcs;
 	bool truncated;
 	bool trap;         /* the first pc was interrupted, not a return address */
+	uint64_t labels;   /* label set id (by content): other labels, another group */
 	bool is_main;      /* holds goroutine 1 */
 	uint64_t gopc;
 	struct gi_ggroup out;
@@ -629,9 +634,9 @@ static uint64_t hash_pcs(const uint64_t *pcs, int n, bool trunc)
 }
 
 static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bool trunc,
-                                 bool trap)
+                                 bool trap, uint64_t labels)
 {
-	uint64_t h = hash_pcs(pcs, n, trunc) ^ (uint64_t)trap << 1;
+	uint64_t h = (hash_pcs(pcs, n, trunc) ^ (uint64_t)trap << 1) * 31 + labels;
 	if (2 * (t->n + 1) > t->nslots) {
 		size_t ns = t->nslots ? 2 * t->nslots : 1024;
 		size_t *sl = xcalloc(ns, sizeof *sl);
@@ -649,6 +654,7 @@ static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bo
 	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
 		struct pgroup *p = &t->v[t->slots[j] - 1];
 		if (p->hash == h && p->npcs == n && p->truncated == trunc && p->trap == trap &&
+		    p->labels == labels &&
 		    !memcmp(p->pcs, pcs, (size_t)n * sizeof *pcs))
 			return p;
 	}
@@ -662,6 +668,7 @@ static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bo
 	p->npcs = n;
 	p->truncated = trunc;
 	p->trap = trap;
+	p->labels = labels;
 	p->pcs = xmalloc((size_t)(n ? n : 1) * sizeof *pcs);
 	memcpy(p->pcs, pcs, (size_t)n * sizeof *pcs);
 	p->out.wait_min_ns = p->out.wait_max_ns = -1;
@@ -767,6 +774,177 @@ static int group_cmp(const void *a, const void *b)
 	return (gx > gy) - (gx < gy);
 }
 
+/* A Go string {ptr, len} read from the target; NULL if implausible. */
+static char *read_gostring(struct gi_mem *m, const uint8_t *hdr)
+{
+	uint64_t p, len;
+	memcpy(&p, hdr, 8);
+	memcpy(&len, hdr + 8, 8);
+	if (len > 4096 || (len && !p))
+		return NULL;
+	char *s = xcalloc(1, len + 1);
+	if (len && gi_mem_read(m, p, s, len) != 0) {
+		free(s);
+		return NULL;
+	}
+	if (strlen(s) != len) {  /* label keys and values hold no NUL */
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int strpair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct gi_strpair *)a)->key, ((const struct gi_strpair *)b)->key);
+}
+
+/* pprof labels behind g.labels, read after the stop (a label set is never changed once a
+ * goroutine has it: new labels are a new set). Go 1.24 and later: *labelMap =
+ * {[]struct{key, value string}}; before: *labelMap = *map[string]string, a classic hash map
+ * (hmap: count @0, B @9, buckets @16, oldbuckets @24; buckets of 8 cells: tophash [8]u8,
+ * keys [8]string, values [8]string, overflow pointer). 0, or -1 if unreadable. */
+static int read_labels(struct gi_gor *g, uint64_t lp, struct gi_strmap *out)
+{
+	struct gi_mem *m = g->mem;
+	uint8_t buf[272];
+	if (g->go_minor >= 24) {
+		uint64_t sl[3];
+		if (gi_mem_read(m, lp, sl, sizeof sl) != 0 || sl[1] > 1024 || sl[1] > sl[2])
+			return -1;
+		for (uint64_t i = 0; i < sl[1]; i++) {
+			if (gi_mem_read(m, sl[0] + 32 * i, buf, 32) != 0)
+				return -1;
+			char *k = read_gostring(m, buf), *v = k ? read_gostring(m, buf + 16) : NULL;
+			if (!v) {
+				free(k);
+				return -1;
+			}
+			gi_strmap_add(out, k, v);
+			free(k);
+			free(v);
+		}
+	} else {
+		uint64_t hp, hm[6];
+		if (gi_mem_read_u64(m, lp, &hp) != 0 || !hp || gi_mem_read(m, hp, hm, sizeof hm) != 0)
+			return -1;
+		unsigned b = (unsigned)(hm[1] >> 8) & 0xff;
+		uint64_t count = hm[0], buckets = hm[2], old = hm[3];
+		if (count > 1024 || b > 10 || old)
+			return -1;  /* a label map is small, and never grows once published */
+		for (uint64_t i = 0; i < (1ull << b) && buckets; i++) {
+			uint64_t bp = buckets + 272 * i;
+			for (int chain = 0; bp && chain < 64; chain++) {
+				if (gi_mem_read(m, bp, buf, sizeof buf) != 0)
+					return -1;
+				for (int c = 0; c < 8; c++) {
+					if (buf[c] < 5)  /* empty or evacuated cell */
+						continue;
+					char *k = read_gostring(m, buf + 8 + 16 * c);
+					char *v = k ? read_gostring(m, buf + 136 + 16 * c) : NULL;
+					if (!v) {
+						free(k);
+						return -1;
+					}
+					gi_strmap_add(out, k, v);
+					free(k);
+					free(v);
+				}
+				memcpy(&bp, buf + 264, 8);
+			}
+		}
+		if (out->n != count)
+			return -1;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, strpair_cmp);
+	return 0;
+}
+
+/* Label sets by content: goroutines whose g.labels differ but hold the same labels belong to
+ * one group, as in the runtime's profile. A pointer is read once. */
+struct label_sets {
+	uint64_t *ptr;            /* open addressing: pointer -> id */
+	int *id;
+	size_t nslots, used;
+	struct gi_strmap *sets;   /* id - 1 -> the labels; id 0 = none */
+	char **canon;
+	size_t nsets;
+};
+
+static int label_id(struct gi_gor *g, struct label_sets *ls, uint64_t ptr)
+{
+	if (!ptr)
+		return 0;
+	if (2 * (ls->used + 1) > ls->nslots) {
+		size_t ns = ls->nslots ? 2 * ls->nslots : 256;
+		uint64_t *np = xcalloc(ns, sizeof *np);
+		int *ni = xcalloc(ns, sizeof *ni);
+		for (size_t i = 0; i < ls->nslots; i++)
+			if (ls->ptr[i]) {
+				size_t j = (ls->ptr[i] >> 4) & (ns - 1);
+				while (np[j])
+					j = (j + 1) & (ns - 1);
+				np[j] = ls->ptr[i];
+				ni[j] = ls->id[i];
+			}
+		free(ls->ptr);
+		free(ls->id);
+		ls->ptr = np;
+		ls->id = ni;
+		ls->nslots = ns;
+	}
+	size_t j = (ptr >> 4) & (ls->nslots - 1);
+	for (; ls->ptr[j]; j = (j + 1) & (ls->nslots - 1))
+		if (ls->ptr[j] == ptr)
+			return ls->id[j];
+	struct gi_strmap m = {0};
+	if (read_labels(g, ptr, &m) != 0) {
+		gi_strmap_free(&m);
+		gi_strmap_add(&m, "?", "(unreadable)");
+	}
+	size_t len = 1;
+	for (size_t i = 0; i < m.n; i++)
+		len += strlen(m.v[i].key) + strlen(m.v[i].value) + 2;
+	char *c = xcalloc(1, len);
+	for (size_t i = 0; i < m.n; i++) {
+		strcat(c, m.v[i].key);
+		strcat(c, "\x1f");
+		strcat(c, m.v[i].value);
+		strcat(c, "\x1e");
+	}
+	int id = 0;
+	for (size_t i = 0; i < ls->nsets && !id; i++)  /* few distinct sets in practice */
+		if (!strcmp(ls->canon[i], c))
+			id = (int)i + 1;
+	if (id) {
+		free(c);
+		gi_strmap_free(&m);
+	} else {
+		ls->sets = xrealloc(ls->sets, (ls->nsets + 1) * sizeof *ls->sets);
+		ls->canon = xrealloc(ls->canon, (ls->nsets + 1) * sizeof *ls->canon);
+		ls->sets[ls->nsets] = m;
+		ls->canon[ls->nsets] = c;
+		id = (int)++ls->nsets;
+	}
+	ls->ptr[j] = ptr;
+	ls->id[j] = id;
+	ls->used++;
+	return id;
+}
+
+static void label_sets_free(struct label_sets *ls)
+{
+	for (size_t i = 0; i < ls->nsets; i++) {
+		gi_strmap_free(&ls->sets[i]);
+		free(ls->canon[i]);
+	}
+	free(ls->sets);
+	free(ls->canon);
+	free(ls->ptr);
+	free(ls->id);
+}
+
 /* Unwinds every user goroutine with a stack copy and groups identical stacks. */
 static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *user)
 {
@@ -781,6 +959,7 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 	uint64_t *pcs = xmalloc(MAX_DEPTH * sizeof *pcs);
 	uint64_t nostack = 0;
 	size_t nuser = 0;
+	struct label_sets ls = {0};
 	for (size_t i = 0; i < g->ngs; i++)
 		nuser += g->gwin[i] && user[i];
 	s->all = xcalloc(nuser ? nuser : 1, sizeof *s->all);
@@ -804,7 +983,8 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 		bool trunc;
 		int n = gi_unwind(g->pcln, g->gstk_pc[i], g->gstk_base[i], g->gstk[i], g->gstk_base[i],
 		                  g->gstk_len[i], pcs, MAX_DEPTH, &trunc);
-		struct pgroup *p = group_for(&t, pcs, n, trunc, g->gstk_trap[i]);
+		struct pgroup *p = group_for(&t, pcs, n, trunc, g->gstk_trap[i],
+		                             (uint64_t)label_id(g, &ls, gfield(g, w, &g->g_labels)));
 		struct gi_ggroup *o = &p->out;
 		o->count++;
 		unsigned st = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)G_SCAN;
@@ -832,6 +1012,11 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 	for (size_t i = 0; i < t.n; i++) {
 		struct pgroup *p = &t.v[i];
 		symbolize(g, p);
+		if (p->labels) {
+			const struct gi_strmap *m = &ls.sets[p->labels - 1];
+			for (size_t k = 0; k < m->n; k++)
+				gi_strmap_add(&p->out.labels, m->v[k].key, m->v[k].value);
+		}
 		gi_counts_sort_desc(&p->out.statuses);
 		p->out.wait_reason = xstrdup(p->out.statuses.v[0].key);
 		s->groups[i] = p->out;
@@ -865,6 +1050,7 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 		                           "counted but not in the groups", (unsigned long long)nostack);
 	free(t.v);
 	free(t.slots);
+	label_sets_free(&ls);
 }
 
 void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)

@@ -66,8 +66,9 @@ static const char usage_show[] =
 	"  -a, --all            every goroutine with its stack, like a debug=2 dump\n"
 	"  -s, --state S        only goroutines in status or wait reason S (\"chan send\")\n"
 	"  -f, --func REGEX     only stacks with a function matching REGEX (extended)\n"
-	"  -g, --group-by KEY   stack (default), function (first frame outside the\n"
-	"                       runtime), creator (created by) or reason (wait reason)\n"
+	"  -g, --group-by KEY   stack (default), function (first frame in the program's\n"
+	"                       own code), creator (created by), reason (wait reason)\n"
+	"                       or label=NAME (the value of a pprof label)\n"
 	"  -h, --help           this help\n";
 
 static const char usage_diff[] =
@@ -564,9 +565,10 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 		}
 		case 'g':
 			if (strcmp(optarg, "stack") && strcmp(optarg, "function") &&
-			    strcmp(optarg, "creator") && strcmp(optarg, "reason"))
+			    strcmp(optarg, "creator") && strcmp(optarg, "reason") &&
+			    !(strncmp(optarg, "label=", 6) == 0 && optarg[6]))
 				return usage_error(usage, "bad --group-by '%s' (stack, function, creator, "
-				                          "reason)", optarg);
+				                          "reason, label=KEY)", optarg);
 			ro->group_by = optarg;
 			break;
 		case 'j': ro->json = true; break;

@@ -209,6 +209,9 @@ static void show_regrouped(FILE *out, const struct gi_snapshot *s, const struct 
 			key = g->created_by.func ? xasprintf("%s (%s:%d)", g->created_by.func,
 			                                     g->created_by.file, g->created_by.line)
 			                         : xstrdup("(not recorded)");
+		} else if (!strncmp(o->group_by, "label=", 6)) {
+			const char *v = gi_strmap_get(&g->labels, o->group_by + 6);
+			key = v ? xstrdup(v) : xstrdup("(no such label)");
 		} else {
 			key = xstrdup(g->wait_reason ? g->wait_reason : "?");
 		}
@@ -218,7 +221,8 @@ static void show_regrouped(FILE *out, const struct gi_snapshot *s, const struct 
 	gi_counts_sort_desc(&c);
 	fprintf(out, "\nGoroutines by %s:\n  %8s  %s\n", o->group_by, "COUNT",
 	        !strcmp(o->group_by, "function") ? "WHERE (first frame in the program's own code)"
-	        : !strcmp(o->group_by, "creator") ? "CREATED BY" : "WAIT REASON");
+	        : !strcmp(o->group_by, "creator") ? "CREATED BY"
+	        : !strncmp(o->group_by, "label=", 6) ? "LABEL VALUE" : "WAIT REASON");
 	size_t n = limit(o, c.n);
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "  %8llu  %s\n", (unsigned long long)c.v[i].count, c.v[i].key);
@@ -269,6 +273,12 @@ static void show_groups(FILE *out, const struct gi_snapshot *s, const struct gi_
 		for (size_t k = 0; k < g->ngoids; k++)
 			fprintf(out, "%s%llu", k ? ", " : " ", (unsigned long long)g->goids[k]);
 		fprintf(out, "%s\n", g->count > g->ngoids ? ", ..." : "");
+		if (g->labels.n) {
+			fprintf(out, "  labels:");
+			for (size_t k = 0; k < g->labels.n; k++)
+				fprintf(out, " %s=%s", g->labels.v[k].key, g->labels.v[k].value);
+			fprintf(out, "\n");
+		}
 		print_frames(out, g);
 		if (g->created_by.func)
 			fprintf(out, "  created by %s\n      %s:%d\n", g->created_by.func,

@@ -37,6 +37,7 @@ void gi_ggroup_free(struct gi_ggroup *g)
 		frame_free(&g->frames[i]);
 	free(g->frames);
 	frame_free(&g->created_by);
+	gi_strmap_free(&g->labels);
 	memset(g, 0, sizeof *g);
 }
 
@@ -110,8 +111,12 @@ static json_t *groups_json(const struct gi_snapshot *s)
 			json_array_append_new(frames, frame_json(&g->frames[j]));
 		for (size_t j = 0; j < g->ngoids; j++)
 			json_array_append_new(goids, u64(g->goids[j]));
+		json_t *labels = json_object();
+		for (size_t j = 0; j < g->labels.n; j++)
+			json_object_set_new(labels, g->labels.v[j].key, json_string(g->labels.v[j].value));
 		json_array_append_new(a, json_pack(
-			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "count", u64(g->count),
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "count", u64(g->count),
+			"labels", labels,
 			"wait_reason", str_or_null(g->wait_reason), "statuses", counts_json(&g->statuses),
 			"wait_min_ns", g->wait_min_ns >= 0 ? json_integer(g->wait_min_ns) : json_null(),
 			"wait_max_ns", g->wait_max_ns >= 0 ? json_integer(g->wait_max_ns) : json_null(),
@@ -394,6 +399,11 @@ static void read_groups(struct rd *r, json_t *gor, struct gi_snapshot *s)
 		if (cb && !json_is_null(cb))
 			read_frame(r, cb, &g->created_by);
 		g->truncated = get_bool(r, e, "truncated");
+		json_t *lab = json_object_get(e, "labels"), *lv;
+		const char *lk;
+		if (lab && json_is_object(lab))
+			json_object_foreach(lab, lk, lv) if (json_is_string(lv))
+				gi_strmap_add(&g->labels, lk, json_string_value(lv));
 		json_t *fr = json_object_get(e, "frames"), *f;
 		size_t j;
 		if (fr && json_is_array(fr) && json_array_size(fr) <= MAX_ITEMS) {
