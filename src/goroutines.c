@@ -234,8 +234,11 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	gi_mem_read_u64(&t->mem, g->a_allglen, &n_now);
 	if (n_now > MAX_GS)
 		n_now = 0;
-	size_t stacks = (size_t)(n_now + 1024) * 640;  /* parked stacks hold ~0.5 KiB each */
-	g->scratch.min_block = (size_t)((n_now + 1024) * (gsize + 64) * 5 / 4) + stacks / 2 + (1u << 20);
+	/* Coalesced reads of g's take whole runs of them (gsize each, rounded up to the size
+	 * class); parked stacks hold about half a KiB each. A block that runs out is followed
+	 * by another, so an estimate that is low costs time, not correctness. */
+	size_t stacks = (size_t)(n_now + 1024) * 576;
+	g->scratch.min_block = (size_t)((n_now + 1024) * (gsize + 32)) + stacks / 2 + (1u << 20);
 	g->scratch2.min_block = stacks / 2 + (1u << 20);
 	gi_scratch_alloc(&g->scratch, 16);
 	gi_scratch_alloc(&g->scratch2, 16);

@@ -483,6 +483,8 @@ static int cmd_snapshot(int argc, char **argv)
 	free(sps);
 	if (gor && !s.gor_error)
 		gi_gor_analyze(gor, &s);
+	gi_gor_free(gor);  /* the copy is no longer needed: give its memory back */
+	gor = NULL;
 	if (s.gor_error) {
 		s.gor_available = false;
 		gi_snapshot_add_warning(&s, "%s", s.gor_error);

@@ -157,7 +157,10 @@ void *gi_scratch_alloc(struct gi_scratch *s, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	struct gi_scratch_block *b = s->head;
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > s->min_block ? n : s->min_block;
+		/* The first block has the estimated size; when the estimate was short, further
+		 * blocks are small (4 MiB, or the request). */
+		size_t want = b ? (size_t)4 << 20 : s->min_block;
+		size_t cap = n > want ? n : want;
 		cap = (cap + 4095) & ~(size_t)4095;
 		void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE,
 		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
