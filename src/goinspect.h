@@ -251,6 +251,8 @@ int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip,
 int gi_snapshot_read(const char *path, struct gi_snapshot *out, char *err, size_t errlen);
 /* The JSON document (a jansson json_t *), as written to the file and printed by show --json. */
 void *gi_snapshot_to_json(const struct gi_snapshot *s);
+/* The same document printed (streamed: cheap with many goroutines). 0 or -1. */
+int gi_snapshot_print(FILE *f, const struct gi_snapshot *s);
 
 /* ---- report.c ---- */
 struct gi_report_opts {

@@ -290,10 +290,8 @@ static void show_groups(FILE *out, const struct gi_snapshot *s, const struct gi_
 
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
 {
-	if (o && o->json) {
-		print_json(out, gi_snapshot_to_json(s));
-		return 0;
-	}
+	if (o && o->json)
+		return gi_snapshot_print(out, s);
 	fprintf(out, "PID %d  %s\n", s->pid, s->exe ? s->exe : "?");
 	fprintf(out, "  Go %s", s->go_version ? s->go_version : "?");
 	if (s->main_path)

@@ -126,7 +126,9 @@ static json_t *groups_json(const struct gi_snapshot *s)
 	return a;
 }
 
-void *gi_snapshot_to_json(const struct gi_snapshot *s)
+#define ALL_MARK "\001goroutines.all\001"
+
+static json_t *build(const struct gi_snapshot *s, bool placeholder)
 {
 	json_t *root = json_object();
 	json_object_set_new(root, "format_version", json_integer(s->format_version));
@@ -159,6 +161,12 @@ void *gi_snapshot_to_json(const struct gi_snapshot *s)
 	json_t *gor = json_object_get(root, "goroutines");
 	json_object_set_new(gor, "stacks_available", json_boolean(s->stacks_available));
 	json_object_set_new(gor, "groups", groups_json(s));
+	if (placeholder) {
+		/* Written by stream_all: a JSON object per goroutine is costly with hundreds of
+		 * thousands of them. */
+		json_object_set_new(gor, "all", json_string(ALL_MARK));
+		goto memory;
+	}
 	json_t *all = json_array();
 	for (size_t i = 0; i < s->nall; i++) {
 		const struct gi_goroutine *g = &s->all[i];
@@ -171,6 +179,7 @@ void *gi_snapshot_to_json(const struct gi_snapshot *s)
 			"tid", g->tid ? json_integer(g->tid) : json_null(), "locked", g->locked));
 	}
 	json_object_set_new(gor, "all", all);
+memory:;
 	const struct gi_memory *m = &s->mem;
 	json_t *maps = json_array();
 	for (size_t i = 0; i < m->nmaps; i++) {
@@ -191,17 +200,111 @@ void *gi_snapshot_to_json(const struct gi_snapshot *s)
 	return root;
 }
 
+void *gi_snapshot_to_json(const struct gi_snapshot *s)
+{
+	return build(s, false);
+}
+
+/* Output to a stdio stream or a gzip stream; ok turns false on the first error. */
+struct sink {
+	FILE *f;
+	gzFile gz;
+	bool ok;
+};
+
+static void emit(struct sink *o, const char *buf, size_t len)
+{
+	if (!o->ok || !len)
+		return;
+	if (o->gz)
+		o->ok = gzwrite(o->gz, buf, (unsigned)len) == (int)len;
+	else
+		o->ok = fwrite(buf, 1, len, o->f) == len;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void emit_string(struct sink *o, const char *str)
+{
+	char buf[512];
+	size_t n = 0;
+	buf[n++] = '"';
+	for (const unsigned char *c = (const unsigned char *)(str ? str : ""); *c; c++) {
+		if (n > sizeof buf - 8) {
+			emit(o, buf, n);
+			n = 0;
+		}
+		if (*c == '"' || *c == '\\') {
+			buf[n++] = '\\';
+			buf[n++] = (char)*c;
+		} else if (*c < 0x20) {
+			n += (size_t)snprintf(buf + n, 8, "\\u%04x", *c);
+		} else {
+			buf[n++] = (char)*c;
+		}
+	}
+	buf[n++] = '"';
+	emit(o, buf, n);
+}
+
+static void stream_all(struct sink *o, const struct gi_snapshot *s)
+{
+	emit(o, "[", 1);
+	for (size_t i = 0; i < s->nall && o->ok; i++) {
+		const struct gi_goroutine *g = &s->all[i];
+		char buf[256], w[24] = "null", grp[24] = "null", par[24] = "null", tid[24] = "null";
+		if (g->wait_ns >= 0)
+			snprintf(w, sizeof w, "%lld", (long long)g->wait_ns);
+		if (g->group >= 0)
+			snprintf(grp, sizeof grp, "%lld", (long long)g->group);
+		if (g->parent_goid)
+			snprintf(par, sizeof par, "%llu", (unsigned long long)g->parent_goid);
+		if (g->tid)
+			snprintf(tid, sizeof tid, "%d", g->tid);
+		int n = snprintf(buf, sizeof buf, "%s\n  {\"goid\": %llu, \"status\": ", i ? "," : "",
+		                 (unsigned long long)g->goid);
+		emit(o, buf, (size_t)n);
+		emit_string(o, g->status);
+		n = snprintf(buf, sizeof buf, ", \"wait_ns\": %s, \"group\": %s, \"parent_goid\": %s, "
+		             "\"tid\": %s, \"locked\": %s}", w, grp, par, tid, g->locked ? "true" : "false");
+		emit(o, buf, (size_t)n);
+	}
+	emit(o, "\n ]", 3);
+}
+
+/* The whole document: jansson writes all but goroutines.all, which is streamed into it. */
+static void emit_document(struct sink *o, const struct gi_snapshot *s, size_t indent)
+{
+	json_t *root = build(s, true);
+	char *text = json_dumps(root, JSON_INDENT(indent) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!text) {
+		o->ok = false;
+		return;
+	}
+	const char *mark = strstr(text, "\"\\u0001goroutines.all\\u0001\"");
+	if (mark) {
+		emit(o, text, (size_t)(mark - text));
+		stream_all(o, s);
+		const char *rest = mark + strlen("\"\\u0001goroutines.all\\u0001\"");
+		emit(o, rest, strlen(rest));
+	} else {
+		emit(o, text, strlen(text));
+	}
+	emit(o, "\n", 1);
+	free(text);
+}
+
+int gi_snapshot_print(FILE *f, const struct gi_snapshot *s)
+{
+	struct sink o = {f, NULL, true};
+	emit_document(&o, s, 2);
+	return o.ok ? 0 : -1;
+}
+
 int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, char *err,
                       size_t errlen)
 {
-	json_t *root = gi_snapshot_to_json(s);
-	char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!text) {
-		snprintf(err, errlen, "cannot encode JSON");
-		return -1;
-	}
-	size_t len = strlen(text);
+	char *text = NULL;
 	char *tmp = xasprintf("%s.tmpXXXXXX", path);
 	int fd = mkstemp(tmp);
 	int ret = -1;
@@ -212,9 +315,12 @@ int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, 
 	fchmod(fd, 0644);
 	if (gzip) {
 		gzFile gz = gzdopen(fd, "wb6");
-		int ok = gz && gzwrite(gz, text, (unsigned)len) == (int)len && gzputc(gz, '\n') == '\n';
+		struct sink o = {NULL, gz, gz != NULL};
+		if (gz)
+			emit_document(&o, s, 1);
+		bool ok = o.ok;
 		if (gz ? gzclose(gz) != Z_OK : (close(fd), 1))
-			ok = 0;
+			ok = false;
 		if (!ok) {
 			snprintf(err, errlen, "%s", errno ? strerror(errno) : "gzip write failed");
 			unlink(tmp);
@@ -222,9 +328,12 @@ int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, 
 		}
 	} else {
 		FILE *f = fdopen(fd, "w");
-		int ok = f && fwrite(text, 1, len, f) == len && fputc('\n', f) != EOF;
+		struct sink o = {f, NULL, f != NULL};
+		if (f)
+			emit_document(&o, s, 1);
+		bool ok = o.ok;
 		if (f ? fclose(f) != 0 : (close(fd), 1))
-			ok = 0;
+			ok = false;
 		if (!ok) {
 			snprintf(err, errlen, "%s", strerror(errno));
 			unlink(tmp);

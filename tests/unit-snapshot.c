@@ -56,6 +56,11 @@ static void make(struct gi_snapshot *s, uint64_t chan_send, uint64_t heap_rss)
 	g->goids[0] = 7;
 	g->goids[1] = 9;
 	g->ngoids = 2;
+	s->nall = 3;
+	s->all = xcalloc(3, sizeof *s->all);
+	s->all[0] = (struct gi_goroutine){7, 1, xstrdup("chan send"), 120000000000, 0, 0, false};
+	s->all[1] = (struct gi_goroutine){9, 0, xstrdup("odd \"status\"\\\n"), -1, -1, 4321, true};
+	s->all[2] = (struct gi_goroutine){12, 7, xstrdup("running"), -1, 0, 0, false};
 	struct gi_memory *m = &s->mem;
 	m->available = true;
 	m->nmaps = 3;
@@ -134,6 +139,9 @@ int main(void)
 		CHECK(r.ngroups == 1 && r.groups[0].nframes == 2 && r.groups[0].wait_min_ns == -1);
 		CHECK(r.groups[0].wait_max_ns == 120000000000 && r.groups[0].goids[1] == 9);
 		CHECK_STR(r.groups[0].created_by.func, "main.serve");
+		CHECK(r.nall == 3 && r.all[1].tid == 4321 && r.all[1].locked && r.all[1].group == -1);
+		CHECK_STR(r.all[1].status, "odd \"status\"\\\n");
+		CHECK(r.all[0].wait_ns == 120000000000 && r.all[0].parent_goid == 1 && r.all[2].goid == 12);
 		gi_snapshot_free(&r);
 		free(p);
 	}
