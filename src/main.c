@@ -397,6 +397,8 @@ static int cmd_snapshot(int argc, char **argv)
 		if (!gor)
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}
+	gi_dwarf_close(t.dw);  /* layouts are resolved: give libdw's memory back before the copy */
+	t.dw = NULL;
 
 	/* The stop. Nothing but copying happens in it. */
 	gi_signals_install();
