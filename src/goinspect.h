@@ -222,6 +222,7 @@ struct gi_snapshot {
 	/* capture */
 	char *time_utc;       /* "2026-11-22T15:00:00Z" */
 	uint64_t pause_ns, total_ns, max_stop_ns;
+	bool stopped;         /* false with --no-stop: read while the program ran */
 	bool partial;
 	char **warnings;
 	size_t nwarnings;
@@ -234,6 +235,7 @@ struct gi_snapshot {
 	struct gi_counts by_status;         /* user goroutines: wait reason or status -> count */
 	struct gi_counts system_by_status;  /* the same for system goroutines */
 	bool stacks_available;              /* groups were read */
+	uint64_t gor_inconsistent;          /* --no-stop: goroutines that moved while read */
 	struct gi_ggroup *groups;           /* user goroutines by stack, largest group first */
 	size_t ngroups;
 	struct gi_goroutine *all;           /* every user goroutine, by goid */

@@ -63,6 +63,8 @@ struct gi_gor {
 	struct gi_scratch scratch;   /* pre-faulted before the stop */
 	struct gi_scratch scratch2;  /* for the second stack reader */
 	bool stacks_cut;             /* the stop bound passed while stacks were copied */
+	bool *gchanged;              /* --no-stop: the goroutine moved while it was read */
+	uint64_t nchanged;
 	size_t ngs;
 	int64_t sched_free, ngsys, p_free_sum;
 	size_t nps;
@@ -302,7 +304,7 @@ static void *read_stacks(void *arg)
 static const struct gi_thread *running_thread(const uint64_t (*ms)[2], size_t nms,
                                               const struct gi_attach *at, uint64_t gptr)
 {
-	for (size_t i = 0; i < nms; i++) {
+	for (size_t i = 0; i < nms && at; i++) {
 		if (ms[i][1] != gptr)
 			continue;
 		for (size_t j = 0; j < at->n; j++)
@@ -559,6 +561,36 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach
 	g->now_mono = gi_now_ns();
 	g->captured = true;
 	return 0;
+}
+
+/* --no-stop: reads every goroutine's window again; one whose status, saved registers, stack
+ * bounds or id changed moved while it was read: it is counted, but kept out of the groups. */
+int gi_gor_verify(struct gi_gor *g, struct gi_target *t)
+{
+	if (!g->captured)
+		return 0;
+	size_t n = g->ngs, win = g->g_hi - g->g_lo;
+	struct gi_scratch sc = {NULL, n * (win + 64) + (1u << 20)};
+	struct gi_readreq *rr = xcalloc(n ? n : 1, sizeof *rr);
+	for (size_t i = 0; i < n; i++)
+		rr[i] = (struct gi_readreq){g->gptrs[i] + g->g_lo, NULL, win, 0};
+	long f = gi_mem_readv_coalesced(&t->mem, rr, n, 4096, &sc);
+	g->gchanged = xcalloc(n ? n : 1, sizeof *g->gchanged);
+	const struct field *keys[] = {&g->g_status, &g->g_sched_sp, &g->g_sched_pc,
+	                              &g->g_syscallsp, &g->g_syscallpc, &g->g_stack_lo,
+	                              &g->g_stack_hi, &g->g_goid, &g->g_waitreason, &g->g_labels};
+	for (size_t i = 0; i < n && f >= 0; i++) {
+		const uint8_t *a = g->gwin[i], *b = rr[i].err ? NULL : rr[i].buf;
+		if (!a)
+			continue;
+		bool moved = !b;
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0] && !moved; k++)
+			moved = keys[k]->ok && gfield(g, a, keys[k]) != gfield(g, b, keys[k]);
+		g->gchanged[i] = moved;
+	}
+	free(rr);
+	gi_scratch_free(&sc);
+	return f < 0 ? (int)f : 0;
 }
 
 size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2])
@@ -983,6 +1015,10 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 		one->group = -1;
 		one->tid = g->gtid ? g->gtid[i] : 0;
 		one->locked = gfield(g, w, &g->g_lockedm) != 0;
+		if (g->gchanged && g->gchanged[i]) {
+			g->nchanged++;
+			continue;
+		}
 		if (!g->gstk[i]) {
 			nostack++;
 			continue;
@@ -1051,10 +1087,15 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 	free(where);
 	qsort(s->all, s->nall, sizeof *s->all, goid_cmp);
 	s->stacks_available = true;
+	s->gor_inconsistent = g->nchanged;
+	if (g->nchanged)
+		gi_snapshot_add_warning(s, "%llu goroutines moved while they were read without "
+		                           "stopping the program: counted, but not in the groups",
+		                        (unsigned long long)g->nchanged);
 	if (nostack)
 		gi_snapshot_add_warning(s, "%llu goroutines were running where their stacks "
-		                           "could not be followed (system stack or C code): they are "
-		                           "counted but not in the groups", (unsigned long long)nostack);
+		                           "could not be followed (on the system stack, in C code, or "
+		                           "read without stopping): counted, but not in the groups", (unsigned long long)nostack);
 	free(t.v);
 	free(t.slots);
 	label_sets_free(&ls);
@@ -1133,6 +1174,7 @@ void gi_gor_free(struct gi_gor *g)
 	free(g->gstk_pc);
 	free(g->gstk_trap);
 	free(g->gtid);
+	free(g->gchanged);
 	gi_scratch_free(&g->scratch);
 	gi_scratch_free(&g->scratch2);
 	free(g->arenas);

@@ -40,15 +40,18 @@ static const char usage_main[] =
 	"See goinspect(1) and goinspect-snapshot(5).\n";
 
 static const char usage_snapshot[] =
-	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--gzip] [-q] PID\n"
+	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--no-stop] [--gzip] [-q] PID\n"
 	"\n"
-	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutine list and the\n"
-	"runtime's counters, detach, then read /proc/PID/smaps and write the snapshot.\n"
+	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutines, their stacks and\n"
+	"the runtime's counters, detach, then read /proc/PID/smaps and write the snapshot.\n"
 	"\n"
 	"  -o, --output FILE       write FILE (default ./goinspect-PID-YYYYMMDDTHHMMSSZ.snap)\n"
 	"      --max-stop DURATION bound on how long the target stays stopped (default 2s;\n"
 	"                          e.g. 500ms, 1.5s, 2). Past it goinspect resumes the\n"
 	"                          target and writes a snapshot flagged partial (exit 1)\n"
+	"      --no-stop           do not stop the program at all: read it while it runs,\n"
+	"                          then read every goroutine again and leave out of the\n"
+	"                          groups (and count) those that moved meanwhile\n"
 	"  -z, --gzip              compress the snapshot with gzip\n"
 	"  -q, --quiet             print only the snapshot's file name\n"
 	"  -h, --help              this help\n";
@@ -235,13 +238,14 @@ static int cmd_snapshot(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"max-stop", required_argument, NULL, 'm'},
 		{"gzip", no_argument, NULL, 'z'},
+		{"no-stop", no_argument, NULL, 'N'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
 	const char *out = NULL;
 	int64_t max_stop = 2000000000;
-	bool gz = false, quiet = false;
+	bool gz = false, quiet = false, no_stop = false;
 	int o;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "+o:zqh", opts, NULL)) != -1) {
@@ -254,6 +258,7 @@ static int cmd_snapshot(int argc, char **argv)
 				                   optarg);
 			break;
 		case 'z': gz = true; break;
+		case 'N': no_stop = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage_snapshot, stdout); return GI_EXIT_OK;
 		default: return usage_error(usage_snapshot, "bad option");
@@ -403,8 +408,10 @@ static int cmd_snapshot(int argc, char **argv)
 	/* The stop. Nothing but copying happens in it. */
 	gi_signals_install();
 	struct gi_attach at;
-	uint64_t deadline = gi_now_ns() + (uint64_t)max_stop;
-	int ar = gi_attach_all(&at, c.pid, deadline);
+	memset(&at, 0, sizeof at);
+	s.stopped = !no_stop;
+	uint64_t deadline = gi_now_ns() + (no_stop ? 60000000000ull : (uint64_t)max_stop);
+	int ar = no_stop ? 0 : gi_attach_all(&at, c.pid, deadline);
 	int exit_code = GI_EXIT_OK;
 	if (ar == -EINTR || gi_signal_caught)
 		gi_signals_die();
@@ -429,7 +436,9 @@ static int cmd_snapshot(int argc, char **argv)
 			gi_signals_die();
 		gi_attach_read_regs(&at);
 		if (gor && !at.timed_out) {
-			r = gi_gor_capture(gor, &t, &at, deadline, err, sizeof err);
+			r = gi_gor_capture(gor, &t, no_stop ? NULL : &at, deadline, err, sizeof err);
+			if (r == 0 && no_stop)
+				r = gi_gor_verify(gor, &t);
 			if (r == -EINTR)
 				gi_signals_die();
 			if (r == -ETIMEDOUT)
@@ -442,7 +451,7 @@ static int cmd_snapshot(int argc, char **argv)
 	if (gi_signal_caught)
 		gi_signals_die();
 	s.pause_ns = at.t_first_stop ? at.t_resumed - at.t_first_stop : 0;
-	s.threads = (int)at.n;
+	s.threads = no_stop ? c.st.threads : (int)at.n;
 	if (target_gone(c.pid) || (at.n && gi_attach_all_gone(&at))) {
 		gi_err("PID %d exited during the snapshot", c.pid);
 		exit_code = GI_EXIT_TARGET;

@@ -74,7 +74,11 @@ void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path)
 				        SZ(k[order[i]].rss));
 		fprintf(out, "\n");
 	}
-	fprintf(out, "  target stopped %s, total %s\n", DUR(s->pause_ns), DUR(s->total_ns));
+	if (s->stopped)
+		fprintf(out, "  target stopped %s, total %s\n", DUR(s->pause_ns), DUR(s->total_ns));
+	else
+		fprintf(out, "  read without stopping the target (%llu goroutines moved meanwhile), "
+		        "total %s\n", (unsigned long long)s->gor_inconsistent, DUR(s->total_ns));
 	if (s->partial)
 		fprintf(out, "  PARTIAL: %s\n", s->nwarnings ? s->warnings[0] : "some facts not read");
 }
@@ -299,9 +303,15 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 	fprintf(out, "%s%s\n", s->pie ? ", PIE" : "", s->has_dwarf ? "" : ", no DWARF");
 	if (s->build_id && *s->build_id)
 		fprintf(out, "  build id %s\n", s->build_id);
-	fprintf(out, "  captured %s, %d threads, target stopped %s, total %s%s\n",
-	        s->time_utc ? s->time_utc : "?", s->threads, DUR(s->pause_ns), DUR(s->total_ns),
-	        s->partial ? "  (PARTIAL)" : "");
+	if (s->stopped)
+		fprintf(out, "  captured %s, %d threads, target stopped %s, total %s%s\n",
+		        s->time_utc ? s->time_utc : "?", s->threads, DUR(s->pause_ns),
+		        DUR(s->total_ns), s->partial ? "  (PARTIAL)" : "");
+	else
+		fprintf(out, "  captured %s without stopping the target (%llu goroutines moved "
+		        "meanwhile), total %s%s\n", s->time_utc ? s->time_utc : "?",
+		        (unsigned long long)s->gor_inconsistent, DUR(s->total_ns),
+		        s->partial ? "  (PARTIAL)" : "");
 
 	fprintf(out, "\nGoroutines: ");
 	if (!s->gor_available) {

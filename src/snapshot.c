@@ -152,6 +152,7 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 		"{s:o, s:o, s:o, s:o, s:b, s:o}", "time", str_or_null(s->time_utc),
 		"pause_ns", u64(s->pause_ns), "total_ns", u64(s->total_ns),
 		"max_stop_ns", u64(s->max_stop_ns), "partial", s->partial, "warnings", warn));
+	json_object_set_new(json_object_get(root, "capture"), "stopped", json_boolean(s->stopped));
 	json_object_set_new(root, "goroutines", json_pack(
 		"{s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "available", s->gor_available,
 		"error", str_or_null(s->gor_error), "total", u64(s->gor_total),
@@ -160,6 +161,7 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 		"system_by_status", counts_json(&s->system_by_status)));
 	json_t *gor = json_object_get(root, "goroutines");
 	json_object_set_new(gor, "stacks_available", json_boolean(s->stacks_available));
+	json_object_set_new(gor, "inconsistent", u64(s->gor_inconsistent));
 	json_object_set_new(gor, "groups", groups_json(s));
 	if (placeholder) {
 		/* Written by stream_all: a JSON object per goroutine is costly with hundreds of
@@ -667,6 +669,8 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		s->total_ns = get_u64(&r, c, "total_ns");
 		s->max_stop_ns = get_u64(&r, c, "max_stop_ns");
 		s->partial = get_bool(&r, c, "partial");
+		json_t *stopped = json_object_get(c, "stopped");
+		s->stopped = !stopped || get_bool(&r, c, "stopped");
 		json_t *w = json_object_get(c, "warnings");
 		size_t i;
 		json_t *v;
@@ -684,6 +688,7 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		get_counts(&r, g, "by_status", &s->by_status);
 		get_counts(&r, g, "system_by_status", &s->system_by_status);
 		s->stacks_available = get_bool(&r, g, "stacks_available");
+		s->gor_inconsistent = get_u64(&r, g, "inconsistent");
 		read_groups(&r, g, s);
 		read_all(&r, g, s);
 	}

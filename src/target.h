@@ -139,6 +139,9 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen);
  * -ETIMEDOUT stop bound, -EINTR signal); on other errors err says what could not be read. */
 int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach *at,
                    uint64_t deadline, char *err, size_t errlen);
+/* --no-stop: after a capture made without stopping, re-reads the goroutines and marks the
+ * ones that moved meanwhile. 0 or -errno. */
+int gi_gor_verify(struct gi_gor *g, struct gi_target *t);
 /* Go heap arenas [start,end) read during the capture (for classifying mappings). */
 size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2]);
 /* After the detach: totals and per-status counts into the snapshot. */
