@@ -205,6 +205,21 @@ struct gi_goroutine {
 	bool locked;           /* locked to its OS thread (runtime.LockOSThread) */
 };
 
+/* A thread executing C code, with its native stack (libunwind). */
+struct gi_nframe {
+	char *func;       /* symbol, "?" when unknown */
+	uint64_t offset;  /* from the symbol */
+	uint64_t ip;
+	char *module;     /* the mapped file, NULL if unknown */
+};
+struct gi_cthread {
+	int tid;
+	char *name;       /* /proc/PID/task/TID/comm */
+	struct gi_nframe *frames;
+	size_t nframes;
+	bool truncated;
+};
+
 /* ---- snapshot.c ---- */
 struct gi_snapshot {
 	int format_version;
@@ -240,6 +255,10 @@ struct gi_snapshot {
 	size_t ngroups;
 	struct gi_goroutine *all;           /* every user goroutine, by goid */
 	size_t nall;
+	/* threads executing C code (cgo calls, C libraries' threads) */
+	bool native_available;
+	struct gi_cthread *native;
+	size_t nnative;
 	/* memory */
 	struct gi_memory mem;
 };

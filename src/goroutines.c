@@ -593,6 +593,11 @@ int gi_gor_verify(struct gi_gor *g, struct gi_target *t)
 	return f < 0 ? (int)f : 0;
 }
 
+struct gi_pcln *gi_gor_pcln(struct gi_gor *g)
+{
+	return g ? g->pcln : NULL;
+}
+
 size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2])
 {
 	*arenas = (const uint64_t(*)[2])g->arenas;

@@ -409,6 +409,7 @@ static int cmd_snapshot(int argc, char **argv)
 	gi_signals_install();
 	struct gi_attach at;
 	memset(&at, 0, sizeof at);
+	struct gi_native *native = NULL;
 	s.stopped = !no_stop;
 	uint64_t deadline = gi_now_ns() + (no_stop ? 60000000000ull : (uint64_t)max_stop);
 	int ar = no_stop ? 0 : gi_attach_all(&at, c.pid, deadline);
@@ -435,6 +436,8 @@ static int cmd_snapshot(int argc, char **argv)
 		if (gi_signal_caught)
 			gi_signals_die();
 		gi_attach_read_regs(&at);
+		if (gor && gi_gor_pcln(gor))
+			native = gi_native_capture(&at, &t.mem, gi_gor_pcln(gor), c.pid);
 		if (gor && !at.timed_out) {
 			r = gi_gor_capture(gor, &t, no_stop ? NULL : &at, deadline, err, sizeof err);
 			if (r == 0 && no_stop)
@@ -494,6 +497,7 @@ static int cmd_snapshot(int argc, char **argv)
 	free(sps);
 	if (gor && !s.gor_error)
 		gi_gor_analyze(gor, &s);
+	gi_native_analyze(native, &s);  /* needs s.mem, to name modules */
 	gi_gor_free(gor);  /* the copy is no longer needed: give its memory back */
 	gor = NULL;
 	if (s.gor_error) {
@@ -530,6 +534,7 @@ static int cmd_snapshot(int argc, char **argv)
 	exit_code = s.partial ? GI_EXIT_PARTIAL : GI_EXIT_OK;
 out:
 	gi_attach_free(&at);
+	gi_native_free(native);
 	gi_gor_free(gor);
 	gi_dwarf_close(t.dw);
 	gi_mem_close(&t.mem);

@@ -339,6 +339,23 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 	if (s->gor_available)
 		show_groups(out, s, o);
 
+	if (s->nnative) {
+		fprintf(out, "\nThreads in C code (native stacks):\n");
+		for (size_t i = 0; i < s->nnative; i++) {
+			const struct gi_cthread *t = &s->native[i];
+			fprintf(out, "\nthread %d (%s):\n", t->tid, t->name ? t->name : "?");
+			for (size_t j = 0; j < t->nframes; j++) {
+				const struct gi_nframe *f = &t->frames[j];
+				const char *mod = f->module ? strrchr(f->module, '/') : NULL;
+				fprintf(out, "  %s+0x%llx  (%s)\n", f->func ? f->func : "?",
+				        (unsigned long long)f->offset,
+				        mod ? mod + 1 : f->module ? f->module : "?");
+			}
+			if (t->truncated)
+				fprintf(out, "  (not unwound to its end)\n");
+		}
+	}
+
 	const struct gi_memory *m = &s->mem;
 	fprintf(out, "\nMemory: ");
 	if (!m->available) {

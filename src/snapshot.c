@@ -43,6 +43,16 @@ void gi_ggroup_free(struct gi_ggroup *g)
 
 void gi_snapshot_free(struct gi_snapshot *s)
 {
+	for (size_t i = 0; i < s->nnative; i++) {
+		struct gi_cthread *t = &s->native[i];
+		for (size_t j = 0; j < t->nframes; j++) {
+			free(t->frames[j].func);
+			free(t->frames[j].module);
+		}
+		free(t->frames);
+		free(t->name);
+	}
+	free(s->native);
 	for (size_t i = 0; i < s->nall; i++)
 		free(s->all[i].status);
 	free(s->all);
@@ -182,6 +192,21 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 	}
 	json_object_set_new(gor, "all", all);
 memory:;
+	json_t *nat = json_array();
+	for (size_t i = 0; i < s->nnative; i++) {
+		const struct gi_cthread *t = &s->native[i];
+		json_t *fr = json_array();
+		for (size_t j = 0; j < t->nframes; j++)
+			json_array_append_new(fr, json_pack("{s:o, s:o, s:o, s:o}", "function",
+			                                    str_or_null(t->frames[j].func), "offset",
+			                                    u64(t->frames[j].offset), "ip", hex(t->frames[j].ip),
+			                                    "module", str_or_null(t->frames[j].module)));
+		json_array_append_new(nat, json_pack("{s:i, s:o, s:o, s:b}", "tid", t->tid, "name",
+		                                     str_or_null(t->name), "frames", fr, "truncated",
+		                                     t->truncated));
+	}
+	json_object_set_new(root, "native_threads", json_pack("{s:b, s:o}", "available",
+	                                                      s->native_available, "threads", nat));
 	const struct gi_memory *m = &s->mem;
 	json_t *maps = json_array();
 	for (size_t i = 0; i < m->nmaps; i++) {
@@ -691,6 +716,38 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		s->gor_inconsistent = get_u64(&r, g, "inconsistent");
 		read_groups(&r, g, s);
 		read_all(&r, g, s);
+	}
+	json_t *nt = obj(&r, root, "native_threads", false);
+	if (nt) {
+		s->native_available = get_bool(&r, nt, "available");
+		json_t *arr = json_object_get(nt, "threads"), *e;
+		size_t i;
+		if (arr && json_is_array(arr) && json_array_size(arr) < 100000) {
+			s->native = xcalloc(json_array_size(arr) + 1, sizeof *s->native);
+			json_array_foreach(arr, i, e) {
+				if (!json_is_object(e))
+					continue;
+				struct gi_cthread *ct = &s->native[s->nnative++];
+				ct->tid = (int)get_u64(&r, e, "tid");
+				ct->name = get_str(&r, e, "name");
+				ct->truncated = get_bool(&r, e, "truncated");
+				json_t *fr = json_object_get(e, "frames"), *f;
+				size_t j;
+				if (fr && json_is_array(fr) && json_array_size(fr) < 100000) {
+					ct->frames = xcalloc(json_array_size(fr) + 1, sizeof *ct->frames);
+					json_array_foreach(fr, j, f) {
+						if (!json_is_object(f))
+							continue;
+						struct gi_nframe *nf = &ct->frames[ct->nframes++];
+						nf->func = get_str(&r, f, "function");
+						nf->offset = get_u64(&r, f, "offset");
+						nf->module = get_str(&r, f, "module");
+						json_t *ip = json_object_get(f, "ip");
+						nf->ip = json_is_string(ip) ? get_hex(&r, f, "ip") : 0;
+					}
+				}
+			}
+		}
 	}
 	json_t *m = obj(&r, root, "memory", true);
 	if (m) {

@@ -148,6 +148,17 @@ size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2]);
 void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s);
 void gi_gor_free(struct gi_gor *g);
 
+struct gi_pcln *gi_gor_pcln(struct gi_gor *g);
+
+/* ---- native.c ---- */
+struct gi_native;
+/* While stopped: registers and the top of the stack of every thread not in Go code. */
+struct gi_native *gi_native_capture(const struct gi_attach *at, struct gi_mem *m,
+                                    struct gi_pcln *pcln, int pid);
+/* After the stop: unwinds them with libunwind into s->native (names modules with s->mem). */
+void gi_native_analyze(struct gi_native *nt, struct gi_snapshot *s);
+void gi_native_free(struct gi_native *nt);
+
 /* GOINSPECT_FAULT test hook: value of a key ("stop-sleep") or NULL; "" for a bare flag. */
 const char *gi_fault(const char *key);
 

@@ -1,0 +1,217 @@
+/* native.c: native stacks of the threads that are executing C code (cgo calls, threads made
+ * by C libraries), unwound with libunwind.
+ *
+ * During the stop only the registers and the top of each such thread's stack are copied.
+ * libunwind runs afterwards, over the copy, through accessors of our own: registers come
+ * from the copy, stack memory from the copy, anything else (unwind tables, text) from the
+ * target's memory, which does not change. libunwind-ptrace's own accessors are used only to
+ * find unwind information and symbol names in the mapped ELF files; its resume hook is
+ * replaced, so it can never resume a thread.
+ */
+#include "target.h"
+
+#include <libunwind-ptrace.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STACK_COPY (64u << 10)
+#define MAX_FRAMES 64
+
+struct cthread {
+	int tid;
+	struct user_regs_struct regs;
+	uint8_t *stk;      /* [regs.rsp, regs.rsp + len) */
+	size_t len;
+};
+
+struct gi_native {
+	int pid;
+	struct gi_mem *mem;
+	struct cthread *t;
+	size_t n;
+};
+
+struct gi_native *gi_native_capture(const struct gi_attach *at, struct gi_mem *m,
+                                    struct gi_pcln *pcln, int pid)
+{
+	struct gi_native *nt = xcalloc(1, sizeof *nt);
+	nt->pid = pid;
+	nt->mem = m;
+	nt->t = xcalloc(at->n ? at->n : 1, sizeof *nt->t);
+	for (size_t i = 0; i < at->n; i++) {
+		const struct gi_thread *th = &at->t[i];
+		if (!th->have_regs || gi_pcln_funcname(pcln, th->regs.rip))
+			continue;  /* not stopped, or in Go code: the goroutine walk covers it */
+		struct cthread *c = &nt->t[nt->n++];
+		c->tid = th->tid;
+		c->regs = th->regs;
+		c->stk = xmalloc(STACK_COPY);
+		/* Page by page: the stack may end before STACK_COPY. */
+		uint64_t sp = th->regs.rsp;
+		size_t first = 4096 - (sp & 4095);
+		while (c->len < STACK_COPY) {
+			size_t chunk = c->len ? 4096 : first;
+			if (c->len + chunk > STACK_COPY)
+				chunk = STACK_COPY - c->len;
+			if (gi_mem_read(m, sp + c->len, c->stk + c->len, chunk) != 0)
+				break;
+			c->len += chunk;
+		}
+	}
+	return nt;
+}
+
+/* The thread being unwound: libunwind's callbacks receive the UPT handle as their argument,
+ * so our own state is here (goinspect is single-threaded after the stop). */
+static struct {
+	struct gi_native *nt;
+	struct cthread *c;
+} cur;
+
+static int acc_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	(void)arg;
+	if (write)
+		return -UNW_EINVAL;
+	struct cthread *c = cur.c;
+	if (addr >= c->regs.rsp && addr + 8 <= c->regs.rsp + c->len) {
+		memcpy(val, c->stk + (addr - c->regs.rsp), 8);
+		return 0;
+	}
+	return gi_mem_read(cur.nt->mem, addr, val, 8) == 0 ? 0 : -UNW_EINVAL;
+}
+
+static int acc_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	(void)arg;
+	if (write)
+		return -UNW_EINVAL;
+	const struct user_regs_struct *r = &cur.c->regs;
+	switch (reg) {
+	case UNW_X86_64_RAX: *val = r->rax; break;
+	case UNW_X86_64_RDX: *val = r->rdx; break;
+	case UNW_X86_64_RCX: *val = r->rcx; break;
+	case UNW_X86_64_RBX: *val = r->rbx; break;
+	case UNW_X86_64_RSI: *val = r->rsi; break;
+	case UNW_X86_64_RDI: *val = r->rdi; break;
+	case UNW_X86_64_RBP: *val = r->rbp; break;
+	case UNW_X86_64_RSP: *val = r->rsp; break;
+	case UNW_X86_64_R8: *val = r->r8; break;
+	case UNW_X86_64_R9: *val = r->r9; break;
+	case UNW_X86_64_R10: *val = r->r10; break;
+	case UNW_X86_64_R11: *val = r->r11; break;
+	case UNW_X86_64_R12: *val = r->r12; break;
+	case UNW_X86_64_R13: *val = r->r13; break;
+	case UNW_X86_64_R14: *val = r->r14; break;
+	case UNW_X86_64_R15: *val = r->r15; break;
+	case UNW_X86_64_RIP: *val = r->rip; break;
+	default: return -UNW_EBADREG;
+	}
+	return 0;
+}
+
+static int acc_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write,
+                     void *arg)
+{
+	(void)as;
+	(void)reg;
+	(void)val;
+	(void)write;
+	(void)arg;
+	return -UNW_EBADREG;
+}
+
+static int no_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
+{
+	(void)as;
+	(void)c;
+	(void)arg;
+	return -UNW_EINVAL;  /* never: the threads are ours only to look at */
+}
+
+/* The mapping holding ip, for naming the module. */
+static const char *module_of(const struct gi_memory *mem, uint64_t ip)
+{
+	for (size_t i = 0; mem && i < mem->nmaps; i++)
+		if (ip >= mem->maps[i].start && ip < mem->maps[i].end)
+			return mem->maps[i].path;
+	return NULL;
+}
+
+static char *thread_name(int pid, int tid)
+{
+	char path[64], buf[64] = "";
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", pid, tid);
+	FILE *f = fopen(path, "re");
+	if (f) {
+		if (fgets(buf, sizeof buf, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+	return xstrdup(buf);
+}
+
+void gi_native_analyze(struct gi_native *nt, struct gi_snapshot *s)
+{
+	if (!nt)
+		return;
+	unw_accessors_t acc = _UPT_accessors;
+	acc.access_mem = acc_mem;
+	acc.access_reg = acc_reg;
+	acc.access_fpreg = acc_fpreg;
+	acc.resume = no_resume;
+	unw_addr_space_t as = unw_create_addr_space(&acc, 0);
+	if (!as)
+		return;
+	s->native = xcalloc(nt->n ? nt->n : 1, sizeof *s->native);
+	for (size_t i = 0; i < nt->n; i++) {
+		struct cthread *c = &nt->t[i];
+		struct gi_cthread *o = &s->native[s->nnative++];
+		o->tid = c->tid;
+		o->name = thread_name(nt->pid, c->tid);
+		o->frames = xcalloc(MAX_FRAMES, sizeof *o->frames);
+		void *upt = _UPT_create(c->tid);
+		unw_cursor_t cursor;
+		cur.nt = nt;
+		cur.c = c;
+		if (!upt || unw_init_remote(&cursor, as, upt) != 0) {
+			o->truncated = true;
+			if (upt)
+				_UPT_destroy(upt);
+			continue;
+		}
+		int step = 1;
+		while (o->nframes < MAX_FRAMES && step > 0) {
+			unw_word_t ip = 0, off = 0;
+			char name[256];
+			if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || !ip)
+				break;
+			struct gi_nframe *f = &o->frames[o->nframes++];
+			f->ip = ip;
+			if (unw_get_proc_name(&cursor, name, sizeof name, &off) == 0) {
+				f->func = xstrdup(name);
+				f->offset = off;
+			} else {
+				f->func = xstrdup("?");
+			}
+			f->module = xstrdup(module_of(&s->mem, ip));
+			step = unw_step(&cursor);
+		}
+		o->truncated = step < 0 || o->nframes == MAX_FRAMES;
+		_UPT_destroy(upt);
+	}
+	unw_destroy_addr_space(as);
+	s->native_available = true;
+}
+
+void gi_native_free(struct gi_native *nt)
+{
+	if (!nt)
+		return;
+	for (size_t i = 0; i < nt->n; i++)
+		free(nt->t[i].stk);
+	free(nt->t);
+	free(nt);
+}
