@@ -838,6 +838,18 @@ static char *read_gostring(struct gi_mem *m, const uint8_t *hdr)
 	return s;
 }
 
+/* One label: the Go strings whose headers are at key and value. */
+static int add_label(struct gi_mem *m, const uint8_t *key, const uint8_t *value,
+                     struct gi_strmap *out)
+{
+	char *k = read_gostring(m, key), *v = k ? read_gostring(m, value) : NULL;
+	if (v)
+		gi_strmap_add(out, k, v);
+	free(k);
+	free(v);
+	return v ? 0 : -1;
+}
+
 static int strpair_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct gi_strpair *)a)->key, ((const struct gi_strpair *)b)->key);
@@ -859,14 +871,8 @@ static int read_labels(struct gi_gor *g, uint64_t lp, struct gi_strmap *out)
 		for (uint64_t i = 0; i < sl[1]; i++) {
 			if (gi_mem_read(m, sl[0] + 32 * i, buf, 32) != 0)
 				return -1;
-			char *k = read_gostring(m, buf), *v = k ? read_gostring(m, buf + 16) : NULL;
-			if (!v) {
-				free(k);
+			if (add_label(m, buf, buf + 16, out) != 0)
 				return -1;
-			}
-			gi_strmap_add(out, k, v);
-			free(k);
-			free(v);
 		}
 	} else {
 		uint64_t hp, hm[6];
@@ -884,15 +890,8 @@ static int read_labels(struct gi_gor *g, uint64_t lp, struct gi_strmap *out)
 				for (int c = 0; c < 8; c++) {
 					if (buf[c] < 5)  /* empty or evacuated cell */
 						continue;
-					char *k = read_gostring(m, buf + 8 + 16 * c);
-					char *v = k ? read_gostring(m, buf + 136 + 16 * c) : NULL;
-					if (!v) {
-						free(k);
+					if (add_label(m, buf + 8 + 16 * c, buf + 136 + 16 * c, out) != 0)
 						return -1;
-					}
-					gi_strmap_add(out, k, v);
-					free(k);
-					free(v);
 				}
 				memcpy(&bp, buf + 264, 8);
 			}
