@@ -23,4 +23,6 @@ if ! command -v go > /dev/null 2>&1; then
 fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs
+# More Go releases for the test matrix, through the go command's toolchain download.
+"$(dirname "$0")/fetch-toolchains.sh"
 echo "install-deps: done"

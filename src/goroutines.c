@@ -92,31 +92,26 @@ static int32_t rd_i32(const uint8_t *p)
 	return v;
 }
 
-static bool member(struct gi_gor *g, struct gi_dwarf *d, const char *type, const char *path,
+static bool member(struct gi_gor *g, struct gi_layout *d, const char *type, const char *path,
                    struct field *f)
 {
 	(void)g;
-	f->ok = gi_dwarf_member(d, type, path, &f->off, &f->size) == 0;
+	f->ok = gi_layout_member(d, type, path, &f->off, &f->size) == 0;
 	return f->ok;
 }
 
-static bool var(struct gi_dwarf *d, const char *name, uint64_t bias, uint64_t *addr)
+static bool var(struct gi_layout *d, const char *name, uint64_t *addr)
 {
-	uint64_t a;
-	if (gi_dwarf_var(d, name, &a, NULL) != 0)
-		return false;
-	*addr = a + bias;
-	return true;
+	return gi_layout_var(d, name, addr, NULL) == 0;
 }
 
 /* Reads runtime.waitReasonStrings ([N]string) from the running target. */
 static void read_wait_reasons(struct gi_gor *g, struct gi_target *t)
 {
 	uint64_t addr, size;
-	if (gi_dwarf_var(t->dw, "runtime.waitReasonStrings", &addr, &size) != 0 || size % 16 ||
+	if (gi_layout_var(t->lay, "runtime.waitReasonStrings", &addr, &size) != 0 || size % 16 ||
 	    size == 0 || size > 16 * 4096)
 		return;
-	addr += t->bias;
 	size_t n = size / 16;
 	uint64_t *hdr = xmalloc(size);
 	if (gi_mem_read(&t->mem, addr, hdr, size) != 0) {
@@ -141,24 +136,23 @@ static void read_wait_reasons(struct gi_gor *g, struct gi_target *t)
 
 struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 {
-	if (!t->dw) {
-		snprintf(err, errlen, "goroutines need DWARF (this binary is stripped); "
-		                      "stripped binaries are not supported yet");
+	if (!t->lay) {
+		snprintf(err, errlen, "no runtime layouts");
 		return NULL;
 	}
 	struct gi_gor *g = xcalloc(1, sizeof *g);
-	struct gi_dwarf *d = t->dw;
+	struct gi_layout *d = t->lay;
 	g->go_minor = t->go_minor;
 	g->mem = &t->mem;
 	const char *missing = NULL;
 
-	if (!var(d, "runtime.allgs", t->bias, &g->a_allgs))
+	if (!var(d, "runtime.allgs", &g->a_allgs))
 		missing = "runtime.allgs";
-	else if (!var(d, "runtime.allglen", t->bias, &g->a_allglen))
+	else if (!var(d, "runtime.allglen", &g->a_allglen))
 		missing = "runtime.allglen";
-	else if (!var(d, "runtime.sched", t->bias, &g->a_sched))
+	else if (!var(d, "runtime.sched", &g->a_sched))
 		missing = "runtime.sched";
-	else if (!var(d, "runtime.allp", t->bias, &g->a_allp))
+	else if (!var(d, "runtime.allp", &g->a_allp))
 		missing = "runtime.allp";
 	else if (!member(g, d, "runtime.g", "atomicstatus", &g->g_status))
 		missing = "runtime.g.atomicstatus";
@@ -184,13 +178,13 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 		return NULL;
 	}
 	member(g, d, "runtime.g", "runningCleanups", &g->g_running_cleanups);
-	if (var(d, "runtime.mheap_", t->bias, &g->a_mheap))
+	if (var(d, "runtime.mheap_", &g->a_mheap))
 		if (!member(g, d, "runtime.mheap", "allArenas", &g->h_allarenas))  /* <= 1.25 */
 			member(g, d, "runtime.mheap", "heapArenas", &g->h_allarenas);
-	if (var(d, "runtime.fingStatus", t->bias, &g->a_fing)) {
+	if (var(d, "runtime.fingStatus", &g->a_fing)) {
 		g->fing_is_status = true;
 		g->fing_size = 4;
-	} else if (var(d, "runtime.fingRunning", t->bias, &g->a_fing)) {
+	} else if (var(d, "runtime.fingRunning", &g->a_fing)) {
 		g->fing_size = 1;
 	}
 
@@ -208,7 +202,7 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	member(g, d, "runtime.g", "labels", &g->g_labels);
 	member(g, d, "runtime.g", "lockedm", &g->g_lockedm);
 	member(g, d, "runtime.g", "m", &g->g_m);
-	if (var(d, "runtime.allm", t->bias, &g->a_allm) &&
+	if (var(d, "runtime.allm", &g->a_allm) &&
 	    !(member(g, d, "runtime.m", "procid", &g->m_procid) &&
 	      member(g, d, "runtime.m", "curg", &g->m_curg) &&
 	      member(g, d, "runtime.m", "alllink", &g->m_alllink)))
@@ -232,7 +226,7 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	 * pre-faulted, so copying does not take page faults while the target waits. Coalesced
 	 * reads take whole runs of g's, so size it for full g structs. */
 	uint64_t n_now = 0, gsize = 512;
-	gi_dwarf_type_size(d, "runtime.g", &gsize);
+	gi_layout_type_size(d, "runtime.g", &gsize);
 	gi_mem_read_u64(&t->mem, g->a_allglen, &n_now);
 	if (n_now > MAX_GS)
 		n_now = 0;
@@ -248,7 +242,7 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	read_wait_reasons(g, t);
 	uint64_t md;
 	char perr[256];
-	if (var(d, "runtime.firstmoduledata", t->bias, &md))
+	if (var(d, "runtime.firstmoduledata", &md))
 		g->pcln = gi_pcln_load(&t->mem, md, perr, sizeof perr);
 	return g;
 }

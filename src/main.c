@@ -393,17 +393,16 @@ static int cmd_snapshot(int argc, char **argv)
 	uint64_t entry = 0;
 	if (elf.pie && gi_proc_read_auxv(c.pid, 9 /* AT_ENTRY */, &entry) == 0)
 		t.bias = entry - elf.entry;
-	t.dw = gi_dwarf_open(&elf, err, sizeof err);
+	t.lay = gi_layout_open(&t, err, sizeof err);
 	struct gi_gor *gor = NULL;
-	if (!t.dw) {
+	if (!t.lay) {
 		s.gor_error = xasprintf("goroutines not read: %s", err);
 	} else {
 		gor = gi_gor_prepare(&t, err, sizeof err);
 		if (!gor)
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}
-	gi_dwarf_close(t.dw);  /* layouts are resolved: give libdw's memory back before the copy */
-	t.dw = NULL;
+	gi_layout_release(t.lay);  /* layouts are resolved: give libdw's memory back before the copy */
 
 	/* The stop. Nothing but copying happens in it. */
 	gi_signals_install();
@@ -536,7 +535,7 @@ out:
 	gi_attach_free(&at);
 	gi_native_free(native);
 	gi_gor_free(gor);
-	gi_dwarf_close(t.dw);
+	gi_layout_close(t.lay);
 	gi_mem_close(&t.mem);
 	gi_snapshot_free(&s);
 	gi_buildinfo_free(&bi);

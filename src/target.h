@@ -94,6 +94,25 @@ int gi_dwarf_member(struct gi_dwarf *d, const char *type, const char *path,
                     uint64_t *off, uint64_t *size);
 void gi_dwarf_close(struct gi_dwarf *d);
 
+/* ---- layout.c ---- */
+/* Where the runtime's globals are and how its structs are laid out; every reader of runtime
+ * structures asks here. The source is DWARF for now. */
+struct gi_layout;
+struct gi_target;
+struct gi_layout *gi_layout_open(struct gi_target *t, char *err, size_t errlen);
+/* Runtime address (bias applied) and size of a global such as "runtime.allgs". 0 or -1. */
+int gi_layout_var(struct gi_layout *l, const char *name, uint64_t *addr, uint64_t *size);
+/* Offset and size of a (nested) member: type "runtime.schedt", path "gFree.stack.size". */
+int gi_layout_member(struct gi_layout *l, const char *type, const char *path, uint64_t *off,
+                     uint64_t *size);
+int gi_layout_type_size(struct gi_layout *l, const char *type, uint64_t *size);
+/* "DWARF", ...: where the layouts came from. */
+const char *gi_layout_source(const struct gi_layout *l);
+/* Gives back what the layouts were read from (libdw's memory) once every module has resolved
+ * what it needs; lookups fail afterwards. */
+void gi_layout_release(struct gi_layout *l);
+void gi_layout_close(struct gi_layout *l);
+
 /* ---- pclntab.c ---- */
 struct gi_pcln;
 /* Reads the function table through the live runtime.firstmoduledata at runtime address md. */
@@ -128,7 +147,7 @@ struct gi_target {
 	int go_major, go_minor;
 	uint64_t bias;          /* load bias: runtime address = link-time address + bias */
 	struct gi_elf *elf;
-	struct gi_dwarf *dw;    /* NULL without DWARF */
+	struct gi_layout *lay;  /* NULL when no layouts could be had */
 	struct gi_mem mem;
 };
 struct gi_gor;  /* goroutine walk state */

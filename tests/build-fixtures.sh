@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds every Go fixture (fixtures/*/) with every Go toolchain found, for `make check`:
-#   GOINSPECT_TEST_GO="go1 go2 ..."  (go binaries), else `go` on PATH and /usr/lib/go-*/bin/go.
+#   GOINSPECT_TEST_GO="go1 go2 ..."  (go binaries), else `go` on PATH, /usr/lib/go-*/bin/go and
+#   the toolchains the go command fetched into its module cache (scripts/fetch-toolchains.sh).
 # Output: $GI_BUILDDIR/fixtures-bin/<goversion>/<fixture>, and fixtures-bin/toolchains.txt with
 # one Go version per line. With no toolchain, nothing is built and the Go tests skip.
 set -euo pipefail
@@ -13,6 +14,10 @@ if [ -n "${GOINSPECT_TEST_GO:-}" ]; then
 	candidates=$GOINSPECT_TEST_GO
 else
 	candidates="$(command -v go || true) $(ls /usr/lib/go-*/bin/go 2>/dev/null || true)"
+	if command -v go > /dev/null; then
+		modcache=$(GOTOOLCHAIN=local go env GOMODCACHE 2>/dev/null || true)
+		[ -n "$modcache" ] && candidates="$candidates $(ls "$modcache"/golang.org/toolchain@*/bin/go 2>/dev/null | sort -V || true)"
+	fi
 fi
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0 GOWORK=off
 seen=" "
