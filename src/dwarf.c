@@ -204,3 +204,41 @@ int gi_dwarf_member(struct gi_dwarf *d, const char *type, const char *path,
 	}
 	return 0;
 }
+
+static int walk_members(Dwarf_Die *st, const char *prefix, uint64_t base, int depth,
+                        gi_dwarf_member_cb cb, void *arg)
+{
+	Dwarf_Die m;
+	if (depth > 8 || dwarf_tag(st) != DW_TAG_structure_type || dwarf_child(st, &m) != 0)
+		return 0;
+	do {
+		const char *mn = dwarf_diename(&m);
+		if (dwarf_tag(&m) != DW_TAG_member || !mn)
+			continue;
+		Dwarf_Attribute at;
+		Dwarf_Word loc = 0, sz = 0;
+		if (dwarf_attr(&m, DW_AT_data_member_location, &at) && dwarf_formudata(&at, &loc) != 0)
+			return -1;
+		Dwarf_Die ty;
+		if (!dwarf_attr(&m, DW_AT_type, &at) || !dwarf_formref_die(&at, &ty) ||
+		    !strip_typedefs(&ty) || dwarf_aggregate_size(&ty, &sz) != 0)
+			return -1;
+		char path[512];
+		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", mn);
+		int r = cb(arg, path, base + loc, sz);
+		if (r)
+			return r;
+		r = walk_members(&ty, path, base + loc, depth + 1, cb, arg);
+		if (r)
+			return r;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return 0;
+}
+
+int gi_dwarf_walk(struct gi_dwarf *d, const char *type, gi_dwarf_member_cb cb, void *arg)
+{
+	Dwarf_Die cur;
+	if (!find_type(d, type, &cur))
+		return -1;
+	return walk_members(&cur, "", 0, 0, cb, arg);
+}

@@ -1,43 +1,126 @@
 /* layout.c: where the runtime's globals are and how its structs are laid out.
  *
  * Every module that reads runtime structures asks here, never DWARF directly, so that the
- * source of a layout can change without the readers knowing: DWARF when the binary has it;
- * (to come) the binary's own type descriptors, built-in per-release tables and globals located
- * by disassembly for stripped binaries. Addresses returned are runtime addresses (load bias
- * applied).
+ * source of a layout can change without the readers knowing:
+ *  - DWARF when the binary has it;
+ *  - else the built-in table of the binary's Go release (layouts-table.c, generated from the
+ *    DWARF of real builds) for layouts, and the globals located through the function table and
+ *    disassembly (globals.c). A release with no table is refused, never guessed.
+ * Addresses returned are runtime addresses (load bias applied).
  */
 #include "target.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+struct var {
+	char *name;
+	uint64_t addr;  /* runtime address */
+};
+
 struct gi_layout {
-	struct gi_dwarf *dw;  /* NULL without DWARF */
+	struct gi_dwarf *dw;        /* DWARF, or NULL */
+	const struct gi_ltab *tab;  /* built-in table (no DWARF) */
+	struct var *vars;           /* globals located without symbols */
+	size_t nvars;
 	uint64_t bias;
 	int go_minor;
-	char source[64];
+	char source[128];
 };
+
+int gi_ltab_member(const struct gi_ltab *t, const char *type, const char *path, uint64_t *off,
+                   uint64_t *size)
+{
+	for (size_t i = 0; t && i < t->nmembers; i++) {
+		const struct gi_ltab_member *m = &t->members[i];
+		if (strcmp(m->path, path) || strcmp(t->types[m->type].name, type))
+			continue;
+		if (off)
+			*off = m->off;
+		if (size)
+			*size = m->size;
+		return 0;
+	}
+	return -1;
+}
+
+int gi_ltab_type_size(const struct gi_ltab *t, const char *type, uint64_t *size)
+{
+	for (size_t i = 0; t && i < t->ntypes; i++)
+		if (!strcmp(t->types[i].name, type) && t->types[i].size) {
+			if (size)
+				*size = t->types[i].size;
+			return 0;
+		}
+	return -1;
+}
+
+int gi_ltab_var_size(const struct gi_ltab *t, const char *name, uint64_t *size)
+{
+	for (size_t i = 0; t && i < t->nvars; i++)
+		if (!strcmp(t->vars[i].name, name)) {
+			if (size)
+				*size = t->vars[i].size;
+			return 0;
+		}
+	return -1;
+}
+
+static void add_var(void *arg, const char *name, uint64_t addr)
+{
+	struct gi_layout *l = arg;
+	if (gi_fault("print-globals"))  /* test hook: tests/globals.test compares with symbols */
+		fprintf(stderr, "global %s %#llx\n", name, (unsigned long long)addr);
+	l->vars = xrealloc(l->vars, (l->nvars + 1) * sizeof *l->vars);
+	l->vars[l->nvars].name = xstrdup(name);
+	l->vars[l->nvars].addr = addr;
+	l->nvars++;
+}
 
 struct gi_layout *gi_layout_open(struct gi_target *t, char *err, size_t errlen)
 {
 	char derr[256] = "";
-	struct gi_dwarf *dw = gi_dwarf_open(t->elf, derr, sizeof derr);
-	if (!dw) {
-		snprintf(err, errlen, "%s; stripped binaries are not supported yet", derr);
-		return NULL;
-	}
+	struct gi_dwarf *dw = gi_fault("no-dwarf") ? NULL : gi_dwarf_open(t->elf, derr, sizeof derr);
 	struct gi_layout *l = xcalloc(1, sizeof *l);
-	l->dw = dw;
 	l->bias = t->bias;
 	l->go_minor = t->go_minor;
-	snprintf(l->source, sizeof l->source, "DWARF");
+	if (dw) {
+		l->dw = dw;
+		snprintf(l->source, sizeof l->source, "DWARF");
+		return l;
+	}
+	l->tab = gi_ltab_find(t->go_minor);
+	if (!l->tab) {
+		snprintf(err, errlen, "the binary has no DWARF and goinspect has no built-in layouts "
+		                      "for go1.%d", t->go_minor);
+		free(l);
+		return NULL;
+	}
+	if (gi_globals_locate(t, l->tab, add_var, l, err, errlen) != 0) {
+		gi_layout_close(l);
+		return NULL;
+	}
+	snprintf(l->source, sizeof l->source, "built-in tables (go1.%d)", t->go_minor);
 	return l;
 }
 
 int gi_layout_var(struct gi_layout *l, const char *name, uint64_t *addr, uint64_t *size)
 {
 	uint64_t a, s = 0;
-	if (!l || !l->dw || gi_dwarf_var(l->dw, name, &a, &s) != 0)
+	if (!l)
+		return -1;
+	if (l->tab) {
+		for (size_t i = 0; i < l->nvars; i++)
+			if (!strcmp(l->vars[i].name, name)) {
+				if (gi_ltab_var_size(l->tab, name, size) != 0)
+					return -1;
+				if (addr)
+					*addr = l->vars[i].addr;
+				return 0;
+			}
+		return -1;
+	}
+	if (!l->dw || gi_dwarf_var(l->dw, name, &a, &s) != 0)
 		return -1;
 	if (addr)
 		*addr = a + l->bias;
@@ -50,6 +133,8 @@ int gi_layout_member(struct gi_layout *l, const char *type, const char *path, ui
                      uint64_t *size)
 {
 	uint64_t o, s;
+	if (l && l->tab)
+		return gi_ltab_member(l->tab, type, path, off, size);
 	if (!l || !l->dw || gi_dwarf_member(l->dw, type, path, &o, &s) != 0)
 		return -1;
 	if (off)
@@ -61,6 +146,8 @@ int gi_layout_member(struct gi_layout *l, const char *type, const char *path, ui
 
 int gi_layout_type_size(struct gi_layout *l, const char *type, uint64_t *size)
 {
+	if (l && l->tab)
+		return gi_ltab_type_size(l->tab, type, size);
 	if (!l || !l->dw)
 		return -1;
 	return gi_dwarf_type_size(l->dw, type, size);
@@ -84,5 +171,8 @@ void gi_layout_close(struct gi_layout *l)
 	if (!l)
 		return;
 	gi_layout_release(l);
+	for (size_t i = 0; i < l->nvars; i++)
+		free(l->vars[i].name);
+	free(l->vars);
 	free(l);
 }
