@@ -43,4 +43,4 @@ vers=$(sort -rV "$work/fixtures-bin/toolchains.txt" | awk '{ m = $0; sub(/^go1\.
 	echo "}"
 } > "$out.new"
 mv "$out.new" "$out"
-echo "gen-layouts: wrote $out ($(grep -c "^	{[0-9]*, \"go" "$out") releases)"
+echo "gen-layouts: wrote $out ($(grep -c ", types_" "$out") releases)"

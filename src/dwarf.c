@@ -213,8 +213,8 @@ static int walk_members(Dwarf_Die *st, const char *prefix, uint64_t base, int de
 		return 0;
 	do {
 		const char *mn = dwarf_diename(&m);
-		if (dwarf_tag(&m) != DW_TAG_member || !mn)
-			continue;
+		if (dwarf_tag(&m) != DW_TAG_member || !mn || !strcmp(mn, "_"))
+			continue;  /* blank fields (padding) cannot be named */
 		Dwarf_Attribute at;
 		Dwarf_Word loc = 0, sz = 0;
 		if (dwarf_attr(&m, DW_AT_data_member_location, &at) && dwarf_formudata(&at, &loc) != 0)

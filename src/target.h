@@ -93,7 +93,8 @@ int gi_dwarf_type_size(struct gi_dwarf *d, const char *type, uint64_t *size);
 int gi_dwarf_member(struct gi_dwarf *d, const char *type, const char *path,
                     uint64_t *off, uint64_t *size);
 /* Calls cb for every member of a struct type, nested structs flattened into dotted paths
- * (not through pointers), parents before their members; stops at a non-zero return. */
+ * (not through pointers), parents before their members, blank (_) fields left out; stops at
+ * a non-zero return. */
 typedef int (*gi_dwarf_member_cb)(void *arg, const char *path, uint64_t off, uint64_t size);
 int gi_dwarf_walk(struct gi_dwarf *d, const char *type, gi_dwarf_member_cb cb, void *arg);
 void gi_dwarf_close(struct gi_dwarf *d);
