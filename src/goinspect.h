@@ -233,6 +233,7 @@ struct gi_snapshot {
 	struct gi_strmap build_settings;
 	char *build_id;
 	bool pie, has_dwarf;
+	char *layouts;         /* where the runtime layouts came from: "DWARF", "built-in tables (go1.22)..." */
 	int threads;
 	/* capture */
 	char *time_utc;       /* "2026-11-22T15:00:00Z" */

@@ -69,8 +69,8 @@ int gi_ltab_var_size(const struct gi_ltab *t, const char *name, uint64_t *size)
 static void add_var(void *arg, const char *name, uint64_t addr)
 {
 	struct gi_layout *l = arg;
-	if (gi_fault("print-globals"))  /* test hook: tests/globals.test compares with symbols */
-		fprintf(stderr, "global %s %#llx\n", name, (unsigned long long)addr);
+	if (gi_fault("print-globals"))  /* test hook: tests/globals.test compares with DWARF */
+		fprintf(stderr, "global %s %#llx\n", name, (unsigned long long)(addr - l->bias));
 	l->vars = xrealloc(l->vars, (l->nvars + 1) * sizeof *l->vars);
 	l->vars[l->nvars].name = xstrdup(name);
 	l->vars[l->nvars].addr = addr;
@@ -100,7 +100,8 @@ struct gi_layout *gi_layout_open(struct gi_target *t, char *err, size_t errlen)
 		gi_layout_close(l);
 		return NULL;
 	}
-	snprintf(l->source, sizeof l->source, "built-in tables (go1.%d)", t->go_minor);
+	snprintf(l->source, sizeof l->source, "built-in tables (go1.%d); globals from the "
+	         "function table and disassembly", t->go_minor);
 	return l;
 }
 

@@ -2,6 +2,7 @@
  * and the sizes of the runtime globals goinspect reads, from the DWARF of a Go binary.
  * scripts/gen-layouts.sh runs it on a build made with each Go release.
  *   layoutdump BINARY GOVERSION
+ *   layoutdump --vars BINARY      the globals' link-time addresses, "global NAME 0xADDR"
  */
 #include "target.h"
 
@@ -38,8 +39,30 @@ static int print_member(void *arg, const char *path, uint64_t off, uint64_t size
 	return 0;
 }
 
+static int print_vars(const char *bin)
+{
+	struct gi_elf elf;
+	char err[256];
+	struct gi_dwarf *d = NULL;
+	if (gi_elf_open(&elf, bin, err, sizeof err) != 0 ||
+	    !(d = gi_dwarf_open(&elf, err, sizeof err))) {
+		fprintf(stderr, "layoutdump: %s: %s\n", bin, err);
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		uint64_t a;
+		if (gi_dwarf_var(d, vars[i], &a, NULL) == 0)
+			printf("global %s %#llx\n", vars[i], (unsigned long long)a);
+	}
+	gi_dwarf_close(d);
+	gi_elf_close(&elf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--vars"))
+		return print_vars(argv[2]);
 	if (argc != 3) {
 		fprintf(stderr, "usage: layoutdump BINARY GOVERSION\n");
 		return 2;

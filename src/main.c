@@ -402,6 +402,8 @@ static int cmd_snapshot(int argc, char **argv)
 		if (!gor)
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}
+	if (t.lay)
+		s.layouts = xstrdup(gi_layout_source(t.lay));
 	gi_layout_release(t.lay);  /* layouts are resolved: give libdw's memory back before the copy */
 
 	/* The stop. Nothing but copying happens in it. */

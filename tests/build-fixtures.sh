@@ -34,9 +34,18 @@ for gobin in $candidates; do
 			# Linked with the C toolchain: only where there is one.
 			command -v "${CC:-cc}" > /dev/null || { echo "build-fixtures: no C compiler: $name skipped" >&2; continue; }
 			(cd "$src/fixtures" && CGO_ENABLED=1 "$gobin" build -o "$out/$ver/$name" "./$name")
+			# production builds (tests/matrix.test): stripped, and stripped PIE
+			(cd "$src/fixtures" && CGO_ENABLED=1 "$gobin" build -ldflags="-s -w" -o "$out/$ver/$name.stripped" "./$name")
+			(cd "$src/fixtures" && CGO_ENABLED=1 "$gobin" build -buildmode=pie -ldflags="-s -w" -o "$out/$ver/$name.stripped-pie" "./$name")
 			continue
 		fi
 		(cd "$src/fixtures" && "$gobin" build -o "$out/$ver/$name" "./$name")
+		if [ "$name" = states ] || [ "$name" = shapes ]; then
+			# production builds (tests/matrix.test): stripped, PIE, stripped PIE
+			(cd "$src/fixtures" && "$gobin" build -ldflags="-s -w" -o "$out/$ver/$name.stripped" "./$name")
+			(cd "$src/fixtures" && "$gobin" build -buildmode=pie -o "$out/$ver/$name.pie" "./$name")
+			(cd "$src/fixtures" && "$gobin" build -buildmode=pie -ldflags="-s -w" -o "$out/$ver/$name.stripped-pie" "./$name")
+		fi
 	done
 	echo "$ver" >> "$out/toolchains.txt.new"
 	echo "build-fixtures: built $(ls "$out/$ver" | wc -l) fixtures with $ver ($gobin)"
