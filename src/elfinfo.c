@@ -66,6 +66,11 @@ int gi_elf_open(struct gi_elf *e, const char *path, char *err, size_t errlen)
 					const uint8_t *id = (const uint8_t *)d->d_buf + doff;
 					for (size_t i = 0; i < nh.n_descsz; i++)
 						snprintf(e->build_id + 2 * i, 3, "%02x", id[i]);
+				} else if (nh.n_type == 4 && (nh.n_namesz == 3 || nh.n_namesz == 4) &&
+				           !memcmp((char *)d->d_buf + noff, "Go", 3) &&
+				           nh.n_descsz < sizeof e->go_build_id) {
+					memcpy(e->go_build_id, (char *)d->d_buf + doff, nh.n_descsz);
+					e->go_build_id[nh.n_descsz] = 0;
 				}
 			}
 		}

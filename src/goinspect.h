@@ -162,6 +162,7 @@ struct gi_elf {
 	bool pie;             /* ET_DYN */
 	uint64_t entry;       /* e_entry */
 	char build_id[2 * 64 + 1]; /* hex GNU build id, "" if none */
+	char go_build_id[128];     /* the Go linker's build id note, "" if none */
 	bool has_dwarf;       /* .debug_info present */
 	bool has_symtab;
 };
@@ -173,6 +174,9 @@ int gi_elf_read_vaddr(struct gi_elf *e, uint64_t vaddr, void *buf, size_t len);
 /* Link-time address of a .symtab symbol; 0 or -1. */
 int gi_elf_symbol(struct gi_elf *e, const char *name, uint64_t *addr, uint64_t *size);
 void gi_elf_close(struct gi_elf *e);
+/* Both files come from the same build: every build id both have (GNU, Go) is equal, and
+ * there is at least one. */
+bool gi_elf_same_build(const struct gi_elf *a, const struct gi_elf *b);
 
 /* A goroutine stack frame, symbolized (inlined calls are frames of their own). */
 struct gi_gframe {

@@ -10,8 +10,14 @@
  */
 #include "target.h"
 
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef HAVE_DEBUGINFOD
+#include <elfutils/debuginfod.h>
+#endif
 
 struct var {
 	char *name;
@@ -20,6 +26,7 @@ struct var {
 
 struct gi_layout {
 	struct gi_dwarf *dw;        /* DWARF, or NULL */
+	struct gi_elf dbg;          /* debug file fetched from debuginfod (fd -1 if none) */
 	const struct gi_ltab *tab;  /* built-in table (no DWARF) */
 	struct var *vars;           /* globals located without symbols */
 	size_t nvars;
@@ -77,23 +84,85 @@ static void add_var(void *arg, const char *name, uint64_t addr)
 	l->nvars++;
 }
 
+bool gi_elf_same_build(const struct gi_elf *a, const struct gi_elf *b)
+{
+	int compared = 0;
+	if (a->build_id[0] && b->build_id[0]) {
+		if (strcmp(a->build_id, b->build_id))
+			return false;
+		compared++;
+	}
+	if (a->go_build_id[0] && b->go_build_id[0]) {
+		if (strcmp(a->go_build_id, b->go_build_id))
+			return false;
+		compared++;
+	}
+	return compared > 0;
+}
+
+#ifdef HAVE_DEBUGINFOD
+/* DWARF from a debuginfod server (DEBUGINFOD_URLS), by the binary's GNU build id. */
+static struct gi_dwarf *from_debuginfod(struct gi_layout *l, struct gi_target *t)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	if (!urls || !*urls || !t->elf->build_id[0])
+		return NULL;
+	debuginfod_client *dc = debuginfod_begin();
+	if (!dc)
+		return NULL;
+	char *path = NULL;
+	int fd = debuginfod_find_debuginfo(dc, (const unsigned char *)t->elf->build_id, 0, &path);
+	debuginfod_end(dc);
+	struct gi_dwarf *dw = NULL;
+	char err[256];
+	if (fd >= 0 && path && gi_elf_open(&l->dbg, path, err, sizeof err) == 0) {
+		if (gi_elf_same_build(t->elf, &l->dbg))
+			dw = gi_dwarf_open(&l->dbg, err, sizeof err);
+		if (dw)
+			snprintf(l->source, sizeof l->source, "DWARF from debuginfod");
+		else
+			gi_elf_close(&l->dbg);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return dw;
+}
+#endif
+
 struct gi_layout *gi_layout_open(struct gi_target *t, char *err, size_t errlen)
 {
 	char derr[256] = "";
-	struct gi_dwarf *dw = gi_fault("no-dwarf") ? NULL : gi_dwarf_open(t->elf, derr, sizeof derr);
+	bool nodw = gi_fault("no-dwarf") != NULL;  /* test hook: as if stripped */
 	struct gi_layout *l = xcalloc(1, sizeof *l);
+	l->dbg.fd = -1;
 	l->bias = t->bias;
 	l->go_minor = t->go_minor;
+	struct gi_dwarf *dw = nodw ? NULL : gi_dwarf_open(t->elf, derr, sizeof derr);
+	if (dw)
+		snprintf(l->source, sizeof l->source, "DWARF");
+	if (!dw && !nodw && t->debug) {
+		dw = gi_dwarf_open(t->debug, derr, sizeof derr);
+		if (!dw) {
+			snprintf(err, errlen, "--debuginfo %s: %s", t->debug_path, derr);
+			free(l);
+			return NULL;
+		}
+		snprintf(l->source, sizeof l->source, "DWARF from --debuginfo");
+	}
+#ifdef HAVE_DEBUGINFOD
+	if (!dw && !nodw)
+		dw = from_debuginfod(l, t);
+#endif
 	if (dw) {
 		l->dw = dw;
-		snprintf(l->source, sizeof l->source, "DWARF");
 		return l;
 	}
 	l->tab = gi_ltab_find(t->go_minor);
 	if (!l->tab) {
 		snprintf(err, errlen, "the binary has no DWARF and goinspect has no built-in layouts "
 		                      "for go1.%d", t->go_minor);
-		free(l);
+		gi_layout_close(l);
 		return NULL;
 	}
 	if (gi_globals_locate(t, l->tab, add_var, l, err, errlen) != 0) {
@@ -165,6 +234,8 @@ void gi_layout_release(struct gi_layout *l)
 		gi_dwarf_close(l->dw);
 		l->dw = NULL;
 	}
+	if (l && l->dbg.fd >= 0)
+		gi_elf_close(&l->dbg);
 }
 
 void gi_layout_close(struct gi_layout *l)

@@ -188,6 +188,8 @@ struct gi_target {
 	int go_major, go_minor;
 	uint64_t bias;          /* load bias: runtime address = link-time address + bias */
 	struct gi_elf *elf;
+	struct gi_elf *debug;   /* --debuginfo: DWARF from an unstripped copy of the same build */
+	const char *debug_path;
 	struct gi_layout *lay;  /* NULL when no layouts could be had */
 	struct gi_mem mem;
 };
