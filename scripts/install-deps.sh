@@ -12,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 pkgs="build-essential autoconf automake libtool pkg-config
 	libdw-dev libelf-dev libunwind-dev libcapstone-dev libjansson-dev zlib1g-dev
-	libdebuginfod-dev debuginfod
+	libdebuginfod-dev debuginfod gccgo
 	jq strace util-linux procps gzip curl ca-certificates"
 # Go for the test programs: Debian's Go 1.19 when the archive has it, and a default `go`
 # when none is on PATH.

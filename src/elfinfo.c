@@ -78,6 +78,30 @@ int gi_elf_open(struct gi_elf *e, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+bool gi_elf_is_gccgo(struct gi_elf *e)
+{
+	size_t len;
+	uint64_t addr;
+	if (gi_elf_section(e, ".go_export", &len, &addr))
+		return true;
+	Elf *elf = e->elf;
+	for (Elf_Scn *scn = NULL; elf && (scn = elf_nextscn(elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 16); i++) {
+			GElf_Dyn dyn;
+			if (!gelf_getdyn(d, (int)i, &dyn) || dyn.d_tag != DT_NEEDED)
+				continue;
+			const char *n = elf_strptr(elf, sh.sh_link, dyn.d_un.d_val);
+			if (n && !strncmp(n, "libgo.so", 8))
+				return true;
+		}
+	}
+	return false;
+}
+
 const uint8_t *gi_elf_section(struct gi_elf *e, const char *name, size_t *len, uint64_t *addr)
 {
 	size_t shstrndx;

@@ -169,6 +169,8 @@ struct gi_elf {
 int gi_elf_open(struct gi_elf *e, const char *path, char *err, size_t errlen);
 /* Section contents (decompressed if SHF_COMPRESSED) by name; NULL if absent. */
 const uint8_t *gi_elf_section(struct gi_elf *e, const char *name, size_t *len, uint64_t *addr);
+/* Built by gccgo (a .go_export section, or linked with libgo.so). */
+bool gi_elf_is_gccgo(struct gi_elf *e);
 /* Reads file bytes backing link-time address vaddr (PT_LOAD with filesz). 0 or -1. */
 int gi_elf_read_vaddr(struct gi_elf *e, uint64_t vaddr, void *buf, size_t len);
 /* Link-time address of a .symtab symbol; 0 or -1. */

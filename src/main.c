@@ -328,6 +328,12 @@ static int cmd_snapshot(int argc, char **argv)
 	}
 	size_t bilen;
 	const uint8_t *bisec = gi_elf_section(&elf, ".go.buildinfo", &bilen, NULL);
+	if (!bisec && gi_elf_is_gccgo(&elf)) {
+		gi_err("PID %d (%s) was built by gccgo: only the gc toolchain is supported", c.pid,
+		       c.exe);
+		gi_elf_close(&elf);
+		return GI_EXIT_TARGET;
+	}
 	if (!bisec) {
 		gi_err("PID %d (%s) is not a Go program: no .go.buildinfo section", c.pid, c.exe);
 		gi_elf_close(&elf);
