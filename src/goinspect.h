@@ -250,7 +250,8 @@ struct gi_snapshot {
 	struct gi_counts by_status;         /* user goroutines: wait reason or status -> count */
 	struct gi_counts system_by_status;  /* the same for system goroutines */
 	bool stacks_available;              /* groups were read */
-	uint64_t gor_inconsistent;          /* --no-stop: goroutines that moved while read */
+	uint64_t gor_inconsistent;          /* goroutines that moved while their stacks were read */
+	uint64_t gor_nostack;               /* running where their stacks could not be followed */
 	struct gi_ggroup *groups;           /* user goroutines by stack, largest group first */
 	size_t ngroups;
 	struct gi_goroutine *all;           /* every user goroutine, by goid */

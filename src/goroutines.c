@@ -38,6 +38,7 @@ struct gi_gor {
 	struct field g_status, g_waitreason, g_startpc, g_running_cleanups;
 	struct field g_stack_lo, g_stack_hi, g_sched_sp, g_sched_pc, g_syscallsp, g_syscallpc;
 	struct field g_goid, g_waitsince, g_gopc, g_parent_goid, g_labels, g_lockedm, g_m;
+	struct field g_sched_bp, g_waiting;  /* only to tell a goroutine that parked again */
 	struct field s_ngsys, s_free_n, s_free_stack, s_free_nostack;
 	struct field p_free;
 	struct field h_allarenas;
@@ -60,6 +61,9 @@ struct gi_gor {
 	bool *gstk_trap;             /* gstk_pc is an interrupted instruction, not a return address */
 	int *gtid;                   /* the thread running it, 0 if none */
 	bool stacks;                 /* stacks are captured */
+	bool consistent;             /* every stack copied during the stop (--consistent) */
+	bool stopped;                /* the capture was made with the target stopped */
+	bool *gafter;                /* the stack was copied after the stop: verified */
 	struct gi_scratch scratch;   /* pre-faulted before the stop */
 	struct gi_scratch scratch2;  /* for the second stack reader */
 	bool stacks_cut;             /* the stop bound passed while stacks were copied */
@@ -202,6 +206,8 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	member(g, d, "runtime.g", "labels", &g->g_labels);
 	member(g, d, "runtime.g", "lockedm", &g->g_lockedm);
 	member(g, d, "runtime.g", "m", &g->g_m);
+	member(g, d, "runtime.g", "sched.bp", &g->g_sched_bp);
+	member(g, d, "runtime.g", "waiting", &g->g_waiting);
 	if (var(d, "runtime.allm", &g->a_allm) &&
 	    !(member(g, d, "runtime.m", "procid", &g->m_procid) &&
 	      member(g, d, "runtime.m", "curg", &g->m_curg) &&
@@ -211,7 +217,8 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	                      &g->g_running_cleanups, &g->g_stack_lo, &g->g_stack_hi,
 	                      &g->g_sched_sp, &g->g_sched_pc, &g->g_syscallsp, &g->g_syscallpc,
 	                      &g->g_goid, &g->g_waitsince, &g->g_gopc, &g->g_parent_goid,
-	                      &g->g_labels, &g->g_lockedm, &g->g_m};
+	                      &g->g_labels, &g->g_lockedm, &g->g_m, &g->g_sched_bp,
+	                      &g->g_waiting};
 	g->g_lo = UINT64_MAX;
 	for (size_t i = 0; i < sizeof gf / sizeof gf[0]; i++) {
 		if (!gf[i]->ok)
@@ -339,10 +346,22 @@ static size_t read_ms(struct gi_gor *g, struct gi_mem *m, uint64_t (**out)[2])
 	return n;
 }
 
-/* Copies the live part of every goroutine's stack: [sp, stack.hi), where sp is the saved
- * one of a parked goroutine and the thread's RSP for a running one. */
+/* Which stacks a pass copies. */
+enum stack_pass {
+	STACKS_ALL,      /* every one (--consistent, --no-stop) */
+	STACKS_ACTIVE,   /* during the stop: all but the parked ones */
+	STACKS_PARKED,   /* after the stop: the parked ones, verified afterwards */
+};
+
+static bool parked(unsigned st)
+{
+	return st == G_WAITING || st == G_LEAKED;
+}
+
+/* Copies the live part of goroutines' stacks: [sp, stack.hi), where sp is the saved one of a
+ * parked goroutine and the thread's RSP for a running one. */
 static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_attach *at,
-                          uint64_t deadline)
+                          uint64_t deadline, enum stack_pass pass)
 {
 	size_t n = g->ngs;
 	if (gi_fault("stacks-timeout")) {  /* test hook: the bound passes while stacks are copied */
@@ -350,13 +369,15 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 		return 0;
 	}
 	uint64_t (*ms)[2] = NULL;
-	size_t nms = read_ms(g, m, &ms);
-	g->gstk_pc = xcalloc(n ? n : 1, sizeof *g->gstk_pc);
-	g->gtid = xcalloc(n ? n : 1, sizeof *g->gtid);
-	g->gstk_trap = xcalloc(n ? n : 1, sizeof *g->gstk_trap);
-	g->gstk = xcalloc(n ? n : 1, sizeof *g->gstk);
-	g->gstk_base = xcalloc(n ? n : 1, sizeof *g->gstk_base);
-	g->gstk_len = xcalloc(n ? n : 1, sizeof *g->gstk_len);
+	size_t nms = pass == STACKS_PARKED ? 0 : read_ms(g, m, &ms);
+	if (!g->gstk) {
+		g->gstk_pc = xcalloc(n ? n : 1, sizeof *g->gstk_pc);
+		g->gtid = xcalloc(n ? n : 1, sizeof *g->gtid);
+		g->gstk_trap = xcalloc(n ? n : 1, sizeof *g->gstk_trap);
+		g->gstk = xcalloc(n ? n : 1, sizeof *g->gstk);
+		g->gstk_base = xcalloc(n ? n : 1, sizeof *g->gstk_base);
+		g->gstk_len = xcalloc(n ? n : 1, sizeof *g->gstk_len);
+	}
 	struct gi_readreq *rr = xcalloc(n ? n : 1, sizeof *rr);
 	size_t *who = xcalloc(n ? n : 1, sizeof *who);
 	size_t k = 0;
@@ -368,6 +389,8 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 		/* A copystack goroutine is mid-move; a running one's saved registers are stale:
 		 * its thread's registers describe its stack. */
 		if (st == G_DEAD || st == G_DEADEXTRA || st == G_IDLE || st == G_COPYSTACK)
+			continue;
+		if ((pass == STACKS_ACTIVE && parked(st)) || (pass == STACKS_PARKED && !parked(st)))
 			continue;
 		uint64_t lo = gfield(g, w, &g->g_stack_lo), hi = gfield(g, w, &g->g_stack_hi);
 		uint64_t sp = gfield(g, w, &g->g_syscallsp);
@@ -417,6 +440,8 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 				g->gstk[who[j]] = rr[j].buf;
 				g->gstk_base[who[j]] = rr[j].addr;
 				g->gstk_len[who[j]] = (uint32_t)rr[j].len;
+				if (pass == STACKS_PARKED)
+					g->gafter[who[j]] = true;
 			}
 	free(rr);
 	free(who);
@@ -547,8 +572,11 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach
 		return (int)bad;
 	if (rc)
 		return rc;
+	g->stopped = at != NULL;
+	g->gafter = xcalloc(g->ngs ? g->ngs : 1, sizeof *g->gafter);
 	if (g->stacks) {
-		rc = capture_stacks(g, m, at, deadline);
+		rc = capture_stacks(g, m, at, deadline,
+		                    at && !g->consistent ? STACKS_ACTIVE : STACKS_ALL);
 		if (rc)
 			return rc;
 	}
@@ -557,34 +585,64 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach
 	return 0;
 }
 
-/* --no-stop: reads every goroutine's window again; one whose status, saved registers, stack
- * bounds or id changed moved while it was read: it is counted, but kept out of the groups. */
-int gi_gor_verify(struct gi_gor *g, struct gi_target *t)
+void gi_gor_set_consistent(struct gi_gor *g, bool consistent)
 {
-	if (!g->captured)
-		return 0;
+	g->consistent = consistent;
+}
+
+/* Reads the windows of the goroutines in mask (all when mask is NULL) again, a slice at a
+ * time so the second copy stays small. One whose status, wait reason, saved registers, sudog,
+ * stack bounds, labels or id changed moved while its stack was read: it is counted, but kept
+ * out of the groups. */
+static int verify(struct gi_gor *g, struct gi_mem *m, const bool *mask)
+{
 	size_t n = g->ngs, win = g->g_hi - g->g_lo;
-	struct gi_scratch sc = {NULL, n * (win + 64) + (1u << 20)};
-	struct gi_readreq *rr = xcalloc(n ? n : 1, sizeof *rr);
-	for (size_t i = 0; i < n; i++)
-		rr[i] = (struct gi_readreq){g->gptrs[i] + g->g_lo, NULL, win, 0};
-	long f = gi_mem_readv_coalesced(&t->mem, rr, n, 4096, &sc);
+	const size_t slice = 16384;
 	g->gchanged = xcalloc(n ? n : 1, sizeof *g->gchanged);
+	struct gi_readreq *rr = xcalloc(slice, sizeof *rr);
+	size_t *who = xcalloc(slice, sizeof *who);
 	const struct field *keys[] = {&g->g_status, &g->g_sched_sp, &g->g_sched_pc,
-	                              &g->g_syscallsp, &g->g_syscallpc, &g->g_stack_lo,
-	                              &g->g_stack_hi, &g->g_goid, &g->g_waitreason, &g->g_labels};
-	for (size_t i = 0; i < n && f >= 0; i++) {
-		const uint8_t *a = g->gwin[i], *b = rr[i].err ? NULL : rr[i].buf;
-		if (!a)
-			continue;
-		bool moved = !b;
-		for (size_t k = 0; k < sizeof keys / sizeof keys[0] && !moved; k++)
-			moved = keys[k]->ok && gfield(g, a, keys[k]) != gfield(g, b, keys[k]);
-		g->gchanged[i] = moved;
+	                              &g->g_sched_bp, &g->g_syscallsp, &g->g_syscallpc,
+	                              &g->g_stack_lo, &g->g_stack_hi, &g->g_goid,
+	                              &g->g_waitreason, &g->g_waiting, &g->g_labels};
+	long f = 0;
+	for (size_t i = 0; i < n && f >= 0;) {
+		size_t k = 0;
+		for (; i < n && k < slice; i++)
+			if (g->gwin[i] && (!mask || mask[i])) {
+				rr[k] = (struct gi_readreq){g->gptrs[i] + g->g_lo, NULL, win, 0};
+				who[k++] = i;
+			}
+		struct gi_scratch sc = {NULL, k * (win + 64) + (1u << 16)};
+		f = gi_mem_readv_coalesced(m, rr, k, 4096, &sc);
+		for (size_t j = 0; j < k && f >= 0; j++) {
+			const uint8_t *a = g->gwin[who[j]], *b = rr[j].err ? NULL : rr[j].buf;
+			bool moved = !b;
+			for (size_t q = 0; q < sizeof keys / sizeof keys[0] && !moved; q++)
+				moved = keys[q]->ok && gfield(g, a, keys[q]) != gfield(g, b, keys[q]);
+			g->gchanged[who[j]] = moved;
+		}
+		gi_scratch_free(&sc);
 	}
 	free(rr);
-	gi_scratch_free(&sc);
+	free(who);
 	return f < 0 ? (int)f : 0;
+}
+
+int gi_gor_capture_after(struct gi_gor *g, struct gi_target *t)
+{
+	if (!g->captured || !g->stacks || g->stacks_cut)
+		return 0;
+	if (!g->stopped)
+		return verify(g, &t->mem, NULL);  /* --no-stop: everything was read live */
+	if (g->consistent)
+		return 0;
+	int rc = capture_stacks(g, &t->mem, NULL, UINT64_MAX, STACKS_PARKED);
+	if (rc)
+		return rc;
+	if (gi_signal_caught)
+		return -EINTR;
+	return verify(g, &t->mem, g->gafter);
 }
 
 struct gi_pcln *gi_gor_pcln(struct gi_gor *g)
@@ -1086,9 +1144,14 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 	qsort(s->all, s->nall, sizeof *s->all, goid_cmp);
 	s->stacks_available = true;
 	s->gor_inconsistent = g->nchanged;
+	s->gor_nostack = nostack;
 	if (g->nchanged)
-		gi_snapshot_add_warning(s, "%llu goroutines moved while they were read without "
-		                           "stopping the program: counted, but not in the groups",
+		gi_snapshot_add_warning(s, g->stopped
+		                        ? "%llu goroutines moved after the stop, before their "
+		                          "stacks were read: counted, but not in the groups "
+		                          "(--consistent reads every stack during the stop)"
+		                        : "%llu goroutines moved while they were read without "
+		                          "stopping the program: counted, but not in the groups",
 		                        (unsigned long long)g->nchanged);
 	if (nostack)
 		gi_snapshot_add_warning(s, "%llu goroutines were running where their stacks "
@@ -1173,6 +1236,7 @@ void gi_gor_free(struct gi_gor *g)
 	free(g->gstk_trap);
 	free(g->gtid);
 	free(g->gchanged);
+	free(g->gafter);
 	gi_scratch_free(&g->scratch);
 	gi_scratch_free(&g->scratch2);
 	free(g->arenas);

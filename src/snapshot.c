@@ -172,6 +172,7 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 	json_t *gor = json_object_get(root, "goroutines");
 	json_object_set_new(gor, "stacks_available", json_boolean(s->stacks_available));
 	json_object_set_new(gor, "inconsistent", u64(s->gor_inconsistent));
+	json_object_set_new(gor, "no_stack", u64(s->gor_nostack));
 	json_object_set_new(gor, "groups", groups_json(s));
 	if (placeholder) {
 		/* Written by stream_all: a JSON object per goroutine is costly with hundreds of
@@ -714,6 +715,8 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		get_counts(&r, g, "system_by_status", &s->system_by_status);
 		s->stacks_available = get_bool(&r, g, "stacks_available");
 		s->gor_inconsistent = get_u64(&r, g, "inconsistent");
+		if (json_object_get(g, "no_stack"))
+			s->gor_nostack = get_u64(&r, g, "no_stack");
 		read_groups(&r, g, s);
 		read_all(&r, g, s);
 	}

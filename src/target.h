@@ -154,13 +154,18 @@ struct gi_gor;  /* goroutine walk state */
 /* Before the stop: layouts, wait-reason strings, function table. NULL with err when the
  * goroutines cannot be read (the snapshot then says why). */
 struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen);
-/* While stopped: copies allgs, the g fields, sched and the P's. 0, or -errno (-ESRCH gone,
+/* While stopped: copies allgs, the g fields, sched, the P's and the stacks of the goroutines
+ * that are not parked (all of them with --consistent or without a stop). 0, or -errno (-ESRCH gone,
  * -ETIMEDOUT stop bound, -EINTR signal); on other errors err says what could not be read. */
 int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach *at,
                    uint64_t deadline, char *err, size_t errlen);
-/* --no-stop: after a capture made without stopping, re-reads the goroutines and marks the
- * ones that moved meanwhile. 0 or -errno. */
-int gi_gor_verify(struct gi_gor *g, struct gi_target *t);
+/* Copy every stack during the stop (default: the parked goroutines' stacks are copied after
+ * it, by gi_gor_capture_after). */
+void gi_gor_set_consistent(struct gi_gor *g, bool consistent);
+/* After the detach (or after a --no-stop capture): copies the parked goroutines' stacks,
+ * then re-reads those goroutines and marks the ones that moved meanwhile (with --no-stop,
+ * every goroutine). 0 or -errno. */
+int gi_gor_capture_after(struct gi_gor *g, struct gi_target *t);
 /* Go heap arenas [start,end) read during the capture (for classifying mappings). */
 size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2]);
 /* After the detach: totals and per-status counts into the snapshot. */
