@@ -408,7 +408,7 @@ static int cmd_snapshot(int argc, char **argv)
 	} else {
 		gor = gi_gor_prepare(&t, err, sizeof err);
 		if (gor)
-			gi_gor_set_consistent(gor, consistent);
+			gi_gor_set_mode(gor, !no_stop, consistent);
 		else
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}

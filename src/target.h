@@ -159,9 +159,10 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen);
  * -ETIMEDOUT stop bound, -EINTR signal); on other errors err says what could not be read. */
 int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach *at,
                    uint64_t deadline, char *err, size_t errlen);
-/* Copy every stack during the stop (default: the parked goroutines' stacks are copied after
- * it, by gi_gor_capture_after). */
-void gi_gor_set_consistent(struct gi_gor *g, bool consistent);
+/* How the capture will be made (the default, set by prepare: stop, not consistent): with or
+ * without a stop, and with every stack copied during it (consistent) or the parked
+ * goroutines' stacks after it, by gi_gor_capture_after. Sizes the pre-faulted scratch. */
+void gi_gor_set_mode(struct gi_gor *g, bool stop, bool consistent);
 /* After the detach (or after a --no-stop capture): copies the parked goroutines' stacks,
  * then re-reads those goroutines and marks the ones that moved meanwhile (with --no-stop,
  * every goroutine). 0 or -errno. */
