@@ -458,7 +458,8 @@ static void unwind_one(struct gi_gor *g, size_t i)
 	g->gstk[i] = NULL;
 }
 
-static int verify(struct gi_gor *g, struct gi_mem *m, const size_t *idx, size_t n);
+static int verify(struct gi_gor *g, struct gi_mem *m, const size_t *idx, size_t n,
+                  struct gi_scratch *sc);
 
 #define STACK_SLICE 8192
 
@@ -572,19 +573,24 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 	}
 	/* After the stop: a slice at a time, each copied, checked (did its goroutines stay
 	 * parked where they were?) and unwound, so that the copies never all live at once. */
-	struct gi_scratch a = {NULL, STACK_SLICE * 1024}, b = {NULL, STACK_SLICE * 1024};
+	struct gi_scratch a = {NULL, STACK_SLICE * 512}, b = a;
+	struct gi_scratch v = {NULL, STACK_SLICE * (g->gsize + 64)};
 	int rc = 0;
 	for (size_t s0 = 0; s0 < k && !rc; s0 += STACK_SLICE) {
 		size_t c = k - s0 < STACK_SLICE ? k - s0 : STACK_SLICE;
 		rc = read_slice(g, m, rr + s0, who + s0, c, &a, &b, UINT64_MAX);
 		if (!rc)
-			rc = verify(g, m, who + s0, c);
+			rc = verify(g, m, who + s0, c, &v);
 		for (size_t j = 0; j < c && !rc; j++)
 			if (!g->gchanged[who[s0 + j]])
 				unwind_one(g, who[s0 + j]);
-		gi_scratch_free(&a);  /* (the blocks are mapped again for the next slice) */
-		gi_scratch_free(&b);
+		gi_scratch_reset(&a);  /* the next slice reuses the pages */
+		gi_scratch_reset(&b);
+		gi_scratch_reset(&v);
 	}
+	gi_scratch_free(&a);
+	gi_scratch_free(&b);
+	gi_scratch_free(&v);
 	free(rr);
 	free(who);
 	return rc;
@@ -730,14 +736,14 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach
 /* Reads the windows of goroutines idx[0..n) again; one whose status, wait reason, saved
  * registers, sudog, stack bounds, labels or id changed moved while its stack was read: it is
  * counted, but kept out of the groups. */
-static int verify(struct gi_gor *g, struct gi_mem *m, const size_t *idx, size_t n)
+static int verify(struct gi_gor *g, struct gi_mem *m, const size_t *idx, size_t n,
+                  struct gi_scratch *sc)
 {
 	size_t win = g->g_hi - g->g_lo;
 	struct gi_readreq *rr = xcalloc(n ? n : 1, sizeof *rr);
 	for (size_t j = 0; j < n; j++)
 		rr[j] = (struct gi_readreq){g->gptrs[idx[j]] + g->g_lo, NULL, win, 0};
-	struct gi_scratch sc = {NULL, n * (win + 64) + (1u << 16)};
-	long f = gi_mem_readv_coalesced(m, rr, n, 4096, &sc);
+	long f = gi_mem_readv_coalesced(m, rr, n, 4096, sc);
 	const struct field *keys[] = {&g->g_status, &g->g_sched_sp, &g->g_sched_pc,
 	                              &g->g_sched_bp, &g->g_syscallsp, &g->g_syscallpc,
 	                              &g->g_stack_lo, &g->g_stack_hi, &g->g_goid,
@@ -749,7 +755,6 @@ static int verify(struct gi_gor *g, struct gi_mem *m, const size_t *idx, size_t 
 			moved = keys[q]->ok && gfield(g, a, keys[q]) != gfield(g, b, keys[q]);
 		g->gchanged[idx[j]] = moved;
 	}
-	gi_scratch_free(&sc);
 	free(rr);
 	return f < 0 ? (int)f : 0;
 }
@@ -763,13 +768,16 @@ int gi_gor_capture_after(struct gi_gor *g, struct gi_target *t)
 		/* --no-stop: everything was read live; each goroutine is checked, a slice at a
 		 * time so the second copy stays small. */
 		size_t *idx = xmalloc(STACK_SLICE * sizeof *idx);
+		struct gi_scratch v = {NULL, STACK_SLICE * (g->gsize + 64)};
 		for (size_t i = 0; i < g->ngs && !rc;) {
 			size_t k = 0;
 			for (; i < g->ngs && k < STACK_SLICE; i++)
 				if (g->gwin[i])
 					idx[k++] = i;
-			rc = verify(g, &t->mem, idx, k);
+			rc = verify(g, &t->mem, idx, k, &v);
+			gi_scratch_reset(&v);
 		}
+		gi_scratch_free(&v);
 		free(idx);
 	}
 	/* The stacks copied in the stop (or, with --no-stop, live), unwound now. */

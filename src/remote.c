@@ -177,6 +177,12 @@ void *gi_scratch_alloc(struct gi_scratch *s, size_t n)
 	return r;
 }
 
+void gi_scratch_reset(struct gi_scratch *s)
+{
+	for (struct gi_scratch_block *b = s->head; b; b = b->next)
+		b->used = 0;
+}
+
 void gi_scratch_free(struct gi_scratch *s)
 {
 	while (s->head) {

@@ -75,6 +75,8 @@ struct gi_scratch {
 };
 void *gi_scratch_alloc(struct gi_scratch *s, size_t n);
 void gi_scratch_free(struct gi_scratch *s);
+/* Makes the whole scratch free for reuse (pointers into it become invalid); keeps its pages. */
+void gi_scratch_reset(struct gi_scratch *s);
 /* Like gi_mem_readv for many small requests close together (such as every g): requests less
  * than maxgap bytes apart are read as one range into sc. A request whose buf is NULL is left
  * pointing into sc (no copy); otherwise it is copied to buf. */
