@@ -471,13 +471,17 @@ static int read_slice(struct gi_gor *g, struct gi_mem *m, struct gi_readreq *rr,
                       const size_t *who, size_t k, struct gi_scratch *sa, struct gi_scratch *sb,
                       uint64_t deadline)
 {
-	struct stack_reader half = {m, rr + k / 2, k - k / 2, sb, deadline, 0, false};
+	struct gi_mem mhalf = *m;  /* its own counters */
+	struct stack_reader half = {&mhalf, rr + k / 2, k - k / 2, sb, deadline, 0, false};
 	pthread_t th;
 	bool threaded = k >= 4096 && pthread_create(&th, NULL, read_stacks, &half) == 0;
 	struct stack_reader mine = {m, rr, threaded ? k / 2 : k, sa, deadline, 0, false};
 	read_stacks(&mine);
-	if (threaded)
+	if (threaded) {
 		pthread_join(th, NULL);
+		m->bytes += mhalf.bytes;
+		m->calls += mhalf.calls;
+	}
 	long f = mine.failed < 0 ? mine.failed : threaded && half.failed < 0 ? half.failed : 0;
 	if (check_time(deadline) || mine.timed_out || (threaded && half.timed_out)) {
 		g->stacks_cut = true;  /* the counts stand; the stacks are dropped */
