@@ -203,6 +203,7 @@ struct gi_goroutine {
 	int64_t group;         /* index into groups, -1 if not in a group */
 	int tid;               /* the thread running it, 0 if none */
 	bool locked;           /* locked to its OS thread (runtime.LockOSThread) */
+	bool system;           /* a system goroutine (left out of the total and the groups) */
 };
 
 /* A thread executing C code, with its native stack (libunwind). */

@@ -1182,7 +1182,8 @@ static void label_sets_free(struct label_sets *ls)
 }
 
 /* Unwinds every user goroutine with a stack copy and groups identical stacks. */
-static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *user)
+static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *user,
+                         const bool *sys)
 {
 	if (g->stacks_cut) {
 		gi_snapshot_add_warning(s, "goroutine stacks not read: the stop bound (--max-stop) "
@@ -1196,11 +1197,11 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 	size_t nuser = 0;
 	struct label_sets ls = {0};
 	for (size_t i = 0; i < g->ngs; i++)
-		nuser += g->gwin[i] && user[i];
+		nuser += g->gwin[i] && (user[i] || sys[i]);
 	s->all = xcalloc(nuser ? nuser : 1, sizeof *s->all);
 	for (size_t i = 0; i < g->ngs; i++) {
 		const uint8_t *w = g->gwin[i];
-		if (!w || !user[i])
+		if (!w || !(user[i] || sys[i]))
 			continue;
 		unsigned gst = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)G_SCAN;
 		struct gi_goroutine *one = &s->all[s->nall++];
@@ -1211,6 +1212,9 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 		one->group = -1;
 		one->tid = g->gtid ? g->gtid[i] : 0;
 		one->locked = gfield(g, w, &g->g_lockedm) != 0;
+		one->system = sys[i];
+		if (sys[i])
+			continue;  /* not in the groups, as in the runtime's profile */
 		if (g->gchanged && g->gchanged[i]) {
 			g->nchanged++;
 			continue;
@@ -1308,6 +1312,7 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 	}
 	uint64_t live = 0, unreadable = 0;
 	bool *user = xcalloc(g->ngs ? g->ngs : 1, sizeof *user);
+	bool *sys = xcalloc(g->ngs ? g->ngs : 1, sizeof *sys);
 	for (size_t i = 0; i < g->ngs; i++) {
 		const uint8_t *w = g->gwin[i];
 		if (!w) {
@@ -1324,6 +1329,7 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 		if (is_system(g, fn, w)) {
 			s->gor_system++;
 			gi_counts_add(&s->system_by_status, key, 1);
+			sys[i] = true;
 		} else {
 			gi_counts_add(&s->by_status, key, 1);
 			user[i] = true;
@@ -1337,8 +1343,9 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 	s->gor_allglen = g->allglen;
 	gi_counts_sort_desc(&s->by_status);
 	gi_counts_sort_desc(&s->system_by_status);
-	build_groups(g, s, user);
+	build_groups(g, s, user, sys);
 	free(user);
+	free(sys);
 	if (unreadable)
 		gi_snapshot_add_warning(s, "%llu goroutine structures could not be read",
 		                        (unsigned long long)unreadable);

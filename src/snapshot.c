@@ -184,12 +184,13 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 	for (size_t i = 0; i < s->nall; i++) {
 		const struct gi_goroutine *g = &s->all[i];
 		json_array_append_new(all, json_pack(
-			"{s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "goid", u64(g->goid),
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "goid", u64(g->goid),
 			"status", str_or_null(g->status),
 			"wait_ns", g->wait_ns >= 0 ? json_integer(g->wait_ns) : json_null(),
 			"group", g->group >= 0 ? json_integer(g->group) : json_null(),
 			"parent_goid", g->parent_goid ? u64(g->parent_goid) : json_null(),
-			"tid", g->tid ? json_integer(g->tid) : json_null(), "locked", g->locked));
+			"tid", g->tid ? json_integer(g->tid) : json_null(), "locked", g->locked,
+			"system", g->system));
 	}
 	json_object_set_new(gor, "all", all);
 memory:;
@@ -293,7 +294,8 @@ static void stream_all(struct sink *o, const struct gi_snapshot *s)
 		emit(o, buf, (size_t)n);
 		emit_string(o, g->status);
 		n = snprintf(buf, sizeof buf, ", \"wait_ns\": %s, \"group\": %s, \"parent_goid\": %s, "
-		             "\"tid\": %s, \"locked\": %s}", w, grp, par, tid, g->locked ? "true" : "false");
+		             "\"tid\": %s, \"locked\": %s, \"system\": %s}", w, grp, par, tid,
+		             g->locked ? "true" : "false", g->system ? "true" : "false");
 		emit(o, buf, (size_t)n);
 	}
 	emit(o, "\n ]", 3);
@@ -583,6 +585,8 @@ static void read_all(struct rd *r, json_t *gor, struct gi_snapshot *s)
 		g->parent_goid = get_u64(r, e, "parent_goid");
 		g->tid = (int)get_i64_or(r, e, "tid", 0);
 		g->locked = get_bool(r, e, "locked");
+		if (json_object_get(e, "system"))
+			g->system = get_bool(r, e, "system");
 	}
 }
 
