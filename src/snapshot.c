@@ -275,33 +275,73 @@ static void emit_string(struct sink *o, const char *str)
 	emit(o, buf, n);
 }
 
+/* Appends the decimal form of v, or "null" when absent. */
+static char *put_num(char *p, bool present, bool neg, uint64_t v)
+{
+	if (!present) {
+		memcpy(p, "null", 4);
+		return p + 4;
+	}
+	char t[24];
+	int n = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		*p++ = '-';
+	while (n)
+		*p++ = t[--n];
+	return p;
+}
+
+static char *put_str(char *p, const char *lit)
+{
+	size_t n = strlen(lit);
+	memcpy(p, lit, n);
+	return p + n;
+}
+
+/* goroutines.all, one goroutine a line; written by hand (a million goroutines make a
+ * million records: building them as JSON objects first would double the memory and the
+ * time). Statuses are the runtime's short strings; anything else goes through emit_string. */
 static void stream_all(struct sink *o, const struct gi_snapshot *s)
 {
 	emit(o, "[", 1);
 	for (size_t i = 0; i < s->nall && o->ok; i++) {
 		const struct gi_goroutine *g = &s->all[i];
-		char buf[256], w[24] = "null", grp[24] = "null", par[24] = "null", tid[24] = "null";
-		if (g->wait_ns >= 0)
-			snprintf(w, sizeof w, "%lld", (long long)g->wait_ns);
-		if (g->group >= 0)
-			snprintf(grp, sizeof grp, "%lld", (long long)g->group);
-		if (g->parent_goid)
-			snprintf(par, sizeof par, "%llu", (unsigned long long)g->parent_goid);
-		if (g->tid)
-			snprintf(tid, sizeof tid, "%d", g->tid);
-		int n = snprintf(buf, sizeof buf, "%s\n  {\"goid\": %llu, \"status\": ", i ? "," : "",
-		                 (unsigned long long)g->goid);
-		emit(o, buf, (size_t)n);
-		emit_string(o, g->status);
-		n = snprintf(buf, sizeof buf, ", \"wait_ns\": %s, \"group\": %s, \"parent_goid\": %s, "
-		             "\"tid\": %s, \"locked\": %s, \"system\": %s}", w, grp, par, tid,
-		             g->locked ? "true" : "false", g->system ? "true" : "false");
-		emit(o, buf, (size_t)n);
+		char buf[320], *p = buf;
+		p = put_str(p, i ? ",\n  {\"goid\": " : "\n  {\"goid\": ");
+		p = put_num(p, true, false, g->goid);
+		p = put_str(p, ", \"status\": ");
+		const char *st = g->status ? g->status : "";
+		bool plain = strlen(st) < 128;
+		for (const unsigned char *c = (const unsigned char *)st; *c && plain; c++)
+			plain = *c >= 0x20 && *c != '"' && *c != '\\';
+		if (plain) {
+			*p++ = '"';
+			p = put_str(p, st);
+			*p++ = '"';
+		} else {
+			emit(o, buf, (size_t)(p - buf));
+			emit_string(o, g->status);
+			p = buf;
+		}
+		p = put_str(p, ", \"wait_ns\": ");
+		p = put_num(p, g->wait_ns >= 0, false, (uint64_t)g->wait_ns);
+		p = put_str(p, ", \"group\": ");
+		p = put_num(p, g->group >= 0, false, (uint64_t)g->group);
+		p = put_str(p, ", \"parent_goid\": ");
+		p = put_num(p, g->parent_goid != 0, false, g->parent_goid);
+		p = put_str(p, ", \"tid\": ");
+		p = put_num(p, g->tid != 0, g->tid < 0, (uint64_t)(g->tid < 0 ? -(int64_t)g->tid : g->tid));
+		p = put_str(p, g->locked ? ", \"locked\": true" : ", \"locked\": false");
+		p = put_str(p, g->system ? ", \"system\": true}" : ", \"system\": false}");
+		emit(o, buf, (size_t)(p - buf));
 	}
 	emit(o, "\n ]", 3);
 }
 
-/* The whole document: jansson writes all but goroutines.all, which is streamed into it. */
 static void emit_document(struct sink *o, const struct gi_snapshot *s, size_t indent)
 {
 	json_t *root = build(s, true);
@@ -345,6 +385,8 @@ int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, 
 	fchmod(fd, 0644);
 	if (gzip) {
 		gzFile gz = gzdopen(fd, "wb6");
+		if (gz)
+			gzbuffer(gz, 1u << 20);
 		struct sink o = {NULL, gz, gz != NULL};
 		if (gz)
 			emit_document(&o, s, 1);
@@ -358,6 +400,8 @@ int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, 
 		}
 	} else {
 		FILE *f = fdopen(fd, "w");
+		if (f)
+			setvbuf(f, NULL, _IOFBF, 1u << 20);
 		struct sink o = {f, NULL, f != NULL};
 		if (f)
 			emit_document(&o, s, 1);
