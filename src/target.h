@@ -55,6 +55,7 @@ struct gi_mem {
 	int fd;          /* /proc/PID/mem, when process_vm_readv is refused */
 	bool use_fd;
 	uint64_t bytes, calls;
+	uint64_t garbage_seed, garbage_rate;  /* test hook: see gi_mem_open */
 };
 struct gi_readreq {
 	uint64_t addr;
