@@ -46,6 +46,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);                       /* NULL stays NULL */
+/* Text read from the target can hold any bytes; the snapshot is JSON, which is UTF-8. */
+bool gi_utf8_valid(const char *s);
+char *gi_utf8_fix(const char *s);                   /* invalid bytes become '?' */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Called by the allocation helpers on out-of-memory before exiting; attach.c sets it to
  * detach every thread first. */
@@ -209,6 +212,7 @@ struct gi_goroutine {
 	int64_t group;         /* index into groups, -1 if not in a group */
 	int tid;               /* the thread running it, 0 if none */
 	bool locked;           /* locked to its OS thread (runtime.LockOSThread) */
+	bool system;           /* a system goroutine (left out of the total and the groups) */
 };
 
 /* A thread executing C code, with its native stack (libunwind). */
@@ -257,7 +261,8 @@ struct gi_snapshot {
 	struct gi_counts by_status;         /* user goroutines: wait reason or status -> count */
 	struct gi_counts system_by_status;  /* the same for system goroutines */
 	bool stacks_available;              /* groups were read */
-	uint64_t gor_inconsistent;          /* --no-stop: goroutines that moved while read */
+	uint64_t gor_inconsistent;          /* goroutines that moved while their stacks were read */
+	uint64_t gor_nostack;               /* running where their stacks could not be followed */
 	struct gi_ggroup *groups;           /* user goroutines by stack, largest group first */
 	size_t ngroups;
 	struct gi_goroutine *all;           /* every user goroutine, by goid */

@@ -41,16 +41,19 @@ static const char usage_main[] =
 	"See goinspect(1) and goinspect-snapshot(5).\n";
 
 static const char usage_snapshot[] =
-	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--no-stop] [--debuginfo FILE]\n"
-	"                          [--gzip] [-q] PID\n"
+	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--consistent | --no-stop]\n"
+	"                          [--debuginfo FILE] [--gzip] [-q] PID\n"
 	"\n"
-	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutines, their stacks and\n"
-	"the runtime's counters, detach, then read /proc/PID/smaps and write the snapshot.\n"
+	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutines, the stacks of those\n"
+	"not parked and the runtime's counters, detach, copy the parked goroutines' stacks\n"
+	"(and check that they did not move), read /proc/PID/smaps and write the snapshot.\n"
 	"\n"
 	"  -o, --output FILE       write FILE (default ./goinspect-PID-YYYYMMDDTHHMMSSZ.snap)\n"
 	"      --max-stop DURATION bound on how long the target stays stopped (default 2s;\n"
 	"                          e.g. 500ms, 1.5s, 2). Past it goinspect resumes the\n"
 	"                          target and writes a snapshot flagged partial (exit 1)\n"
+	"      --consistent        copy every goroutine's stack during the stop (a longer\n"
+	"                          pause; no goroutine can move before its stack is read)\n"
 	"      --no-stop           do not stop the program at all: read it while it runs,\n"
 	"                          then read every goroutine again and leave out of the\n"
 	"                          groups (and count) those that moved meanwhile\n"
@@ -246,13 +249,14 @@ static int cmd_snapshot(int argc, char **argv)
 		{"gzip", no_argument, NULL, 'z'},
 		{"no-stop", no_argument, NULL, 'N'},
 		{"debuginfo", required_argument, NULL, 'D'},
+		{"consistent", no_argument, NULL, 'C'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
 	const char *out = NULL;
 	int64_t max_stop = 2000000000;
-	bool gz = false, quiet = false, no_stop = false;
+	bool gz = false, quiet = false, no_stop = false, consistent = false;
 	const char *debuginfo = NULL;
 	int o;
 	optind = 1;
@@ -268,6 +272,7 @@ static int cmd_snapshot(int argc, char **argv)
 		case 'z': gz = true; break;
 		case 'N': no_stop = true; break;
 		case 'D': debuginfo = optarg; break;
+		case 'C': consistent = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage_snapshot, stdout); return GI_EXIT_OK;
 		default: return usage_error(usage_snapshot, "bad option");
@@ -275,6 +280,8 @@ static int cmd_snapshot(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error(usage_snapshot, "snapshot takes one PID");
+	if (no_stop && consistent)
+		return usage_error(usage_snapshot, "--consistent needs the stop that --no-stop omits");
 	struct snap_ctx c;
 	memset(&c, 0, sizeof c);
 	c.pid = parse_pid(argv[optind]);
@@ -440,7 +447,9 @@ static int cmd_snapshot(int argc, char **argv)
 		s.gor_error = xasprintf("goroutines not read: %s", err);
 	} else {
 		gor = gi_gor_prepare(&t, err, sizeof err);
-		if (!gor)
+		if (gor)
+			gi_gor_set_mode(gor, !no_stop, consistent);
+		else
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}
 	if (t.lay)
@@ -482,8 +491,6 @@ static int cmd_snapshot(int argc, char **argv)
 			native = gi_native_capture(&at, &t.mem, gi_gor_pcln(gor), c.pid);
 		if (gor && !at.timed_out) {
 			r = gi_gor_capture(gor, &t, no_stop ? NULL : &at, deadline, err, sizeof err);
-			if (r == 0 && no_stop)
-				r = gi_gor_verify(gor, &t);
 			if (r == -EINTR)
 				gi_signals_die();
 			if (r == -ETIMEDOUT)
@@ -501,6 +508,21 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_err("PID %d exited during the snapshot", c.pid);
 		exit_code = GI_EXIT_TARGET;
 		goto out;
+	}
+	if (gor && !at.timed_out && !s.gor_error) {
+		/* The program runs again: the parked goroutines' stacks, then the check that
+		 * they stayed where they were. */
+		r = gi_gor_capture_after(gor, &t);
+		if (r == -EINTR || gi_signal_caught)
+			gi_signals_die();
+		if (r == -ESRCH) {
+			gi_err("PID %d exited during the snapshot", c.pid);
+			exit_code = GI_EXIT_TARGET;
+			goto out;
+		}
+		if (r < 0)
+			gi_snapshot_add_warning(&s, "goroutine stacks read after the stop: %s",
+			                        strerror(-r));
 	}
 	if (at.timed_out) {
 		char b[32];

@@ -165,6 +165,8 @@ static void show_all(FILE *out, const struct gi_snapshot *s, const struct gi_rep
 	for (size_t i = 0; i < s->nall; i++) {
 		const struct gi_goroutine *r = &s->all[i];
 		const struct gi_ggroup *g = r->group >= 0 ? &s->groups[r->group] : NULL;
+		if (r->system)
+			continue;  /* as in the runtime's debug=2 dump */
 		if (o->state && strcmp(r->status ? r->status : "", o->state))
 			continue;
 		if (o->func_re && (!g || !group_matches(g, o)))

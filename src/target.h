@@ -55,6 +55,7 @@ struct gi_mem {
 	int fd;          /* /proc/PID/mem, when process_vm_readv is refused */
 	bool use_fd;
 	uint64_t bytes, calls;
+	uint64_t garbage_seed, garbage_rate;  /* test hook: see gi_mem_open */
 };
 struct gi_readreq {
 	uint64_t addr;
@@ -75,6 +76,8 @@ struct gi_scratch {
 };
 void *gi_scratch_alloc(struct gi_scratch *s, size_t n);
 void gi_scratch_free(struct gi_scratch *s);
+/* Makes the whole scratch free for reuse (pointers into it become invalid); keeps its pages. */
+void gi_scratch_reset(struct gi_scratch *s);
 /* Like gi_mem_readv for many small requests close together (such as every g): requests less
  * than maxgap bytes apart are read as one range into sc. A request whose buf is NULL is left
  * pointing into sc (no copy); otherwise it is copied to buf. */
@@ -197,13 +200,19 @@ struct gi_gor;  /* goroutine walk state */
 /* Before the stop: layouts, wait-reason strings, function table. NULL with err when the
  * goroutines cannot be read (the snapshot then says why). */
 struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen);
-/* While stopped: copies allgs, the g fields, sched and the P's. 0, or -errno (-ESRCH gone,
+/* While stopped: copies allgs, the g fields, sched, the P's and the stacks of the goroutines
+ * that are not parked (all of them with --consistent or without a stop). 0, or -errno (-ESRCH gone,
  * -ETIMEDOUT stop bound, -EINTR signal); on other errors err says what could not be read. */
 int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach *at,
                    uint64_t deadline, char *err, size_t errlen);
-/* --no-stop: after a capture made without stopping, re-reads the goroutines and marks the
- * ones that moved meanwhile. 0 or -errno. */
-int gi_gor_verify(struct gi_gor *g, struct gi_target *t);
+/* How the capture will be made (the default, set by prepare: stop, not consistent): with or
+ * without a stop, and with every stack copied during it (consistent) or the parked
+ * goroutines' stacks after it, by gi_gor_capture_after. Sizes the pre-faulted scratch. */
+void gi_gor_set_mode(struct gi_gor *g, bool stop, bool consistent);
+/* After the detach (or after a --no-stop capture): copies the parked goroutines' stacks,
+ * then re-reads those goroutines and marks the ones that moved meanwhile (with --no-stop,
+ * every goroutine). 0 or -errno. */
+int gi_gor_capture_after(struct gi_gor *g, struct gi_target *t);
 /* Go heap arenas [start,end) read during the capture (for classifying mappings). */
 size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2]);
 /* After the detach: totals and per-status counts into the snapshot. */

@@ -58,9 +58,9 @@ static void make(struct gi_snapshot *s, uint64_t chan_send, uint64_t heap_rss)
 	g->ngoids = 2;
 	s->nall = 3;
 	s->all = xcalloc(3, sizeof *s->all);
-	s->all[0] = (struct gi_goroutine){7, 1, xstrdup("chan send"), 120000000000, 0, 0, false};
-	s->all[1] = (struct gi_goroutine){9, 0, xstrdup("odd \"status\"\\\n"), -1, -1, 4321, true};
-	s->all[2] = (struct gi_goroutine){12, 7, xstrdup("running"), -1, 0, 0, false};
+	s->all[0] = (struct gi_goroutine){7, 1, xstrdup("chan send"), 120000000000, 0, 0, false, false};
+	s->all[1] = (struct gi_goroutine){9, 0, xstrdup("odd \"status\"\\\n"), -1, -1, 4321, true, false};
+	s->all[2] = (struct gi_goroutine){12, 7, xstrdup("gc worker (idle)"), -1, -1, 0, false, true};
 	struct gi_memory *m = &s->mem;
 	m->available = true;
 	m->nmaps = 3;
@@ -142,6 +142,7 @@ int main(void)
 		CHECK(r.nall == 3 && r.all[1].tid == 4321 && r.all[1].locked && r.all[1].group == -1);
 		CHECK_STR(r.all[1].status, "odd \"status\"\\\n");
 		CHECK(r.all[0].wait_ns == 120000000000 && r.all[0].parent_goid == 1 && r.all[2].goid == 12);
+		CHECK(r.all[2].system && !r.all[0].system && r.all[2].group == -1);
 		gi_snapshot_free(&r);
 		free(p);
 	}
