@@ -1,7 +1,8 @@
 /* dwarf.c: runtime globals and struct layouts from the target's DWARF (libdw).
  *
  * Go emits no name index, so the top-level DIEs of every compile unit are walked once and the
- * ones whose names start with "runtime." (types and variables) are kept in a sorted table.
+ * ones whose names start with "runtime." or "runtime/pprof." (types and variables) are kept in a
+ * sorted table.
  * Struct members are looked up by dotted path ("gFree.stack.size"), following typedefs.
  */
 #include "target.h"
@@ -57,7 +58,8 @@ struct gi_dwarf *gi_dwarf_open(struct gi_elf *e, char *err, size_t errlen)
 				    tag != DW_TAG_typedef)
 					continue;
 				const char *name = dwarf_diename(&child);
-				if (!name || strncmp(name, "runtime.", 8) != 0)
+				if (!name || (strncmp(name, "runtime.", 8) != 0 &&
+				              strncmp(name, "runtime/pprof.", 14) != 0))
 					continue;
 				if (d->n == d->cap) {
 					d->cap = d->cap ? 2 * d->cap : 1024;

@@ -16,6 +16,7 @@ static const char *const types[] = {
 	"runtime.gcControllerState", "runtime.moduledata", "runtime.pcHeader", "runtime._func",
 	"runtime.sudog", "runtime.hchan", "runtime.waitq", "runtime.mcache", "runtime.workType",
 	"runtime.gList", "runtime.gQueue", "runtime.funcval", "runtime.special",
+	"runtime/pprof.labelMap", "runtime/pprof.label",
 };
 
 static const char *const vars[] = {
@@ -95,6 +96,9 @@ int main(int argc, char **argv)
 	printf("};\nstatic const struct gi_ltab_member members_%d[] = {\n", minor);
 	for (size_t i = 0; i < nt; i++) {
 		struct ctx c = {(int)i, 0};
+		uint64_t sz;
+		if (gi_dwarf_type_size(d, types[i], &sz) != 0)
+			continue;  /* not in this release */
 		if (gi_dwarf_walk(d, types[i], print_member, &c) < 0) {
 			fprintf(stderr, "layoutdump: %s: cannot walk %s\n", argv[1], types[i]);
 			return 1;

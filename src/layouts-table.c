@@ -32,6 +32,8 @@ static const struct gi_ltab_type types_19[] = {
 	{"runtime.gQueue", 16},
 	{"runtime.funcval", 8},
 	{"runtime.special", 16},
+	{"runtime/pprof.labelMap", 8},
+	{"runtime/pprof.label", 0},  /* not in this release */
 };
 static const struct gi_ltab_member members_19[] = {
 	{0, "stack", 0, 16},
@@ -949,6 +951,8 @@ static const struct gi_ltab_type types_20[] = {
 	{"runtime.gQueue", 16},
 	{"runtime.funcval", 8},
 	{"runtime.special", 16},
+	{"runtime/pprof.labelMap", 8},
+	{"runtime/pprof.label", 0},  /* not in this release */
 };
 static const struct gi_ltab_member members_20[] = {
 	{0, "stack", 0, 16},
@@ -1979,6 +1983,8 @@ static const struct gi_ltab_type types_21[] = {
 	{"runtime.gQueue", 16},
 	{"runtime.funcval", 8},
 	{"runtime.special", 16},
+	{"runtime/pprof.labelMap", 8},
+	{"runtime/pprof.label", 0},  /* not in this release */
 };
 static const struct gi_ltab_member members_21[] = {
 	{0, "stack", 0, 16},
@@ -3048,6 +3054,8 @@ static const struct gi_ltab_type types_22[] = {
 	{"runtime.gQueue", 16},
 	{"runtime.funcval", 8},
 	{"runtime.special", 16},
+	{"runtime/pprof.labelMap", 8},
+	{"runtime/pprof.label", 0},  /* not in this release */
 };
 static const struct gi_ltab_member members_22[] = {
 	{0, "stack", 0, 16},
@@ -4173,6 +4181,8 @@ static const struct gi_ltab_type types_23[] = {
 	{"runtime.gQueue", 16},
 	{"runtime.funcval", 8},
 	{"runtime.special", 16},
+	{"runtime/pprof.labelMap", 8},
+	{"runtime/pprof.label", 0},  /* not in this release */
 };
 static const struct gi_ltab_member members_23[] = {
 	{0, "stack", 0, 16},
@@ -5324,6 +5334,8 @@ static const struct gi_ltab_type types_24[] = {
 	{"runtime.gQueue", 16},
 	{"runtime.funcval", 8},
 	{"runtime.special", 24},
+	{"runtime/pprof.labelMap", 24},
+	{"runtime/pprof.label", 32},
 };
 static const struct gi_ltab_member members_24[] = {
 	{0, "stack", 0, 16},
@@ -6450,6 +6462,17 @@ static const struct gi_ltab_member members_24[] = {
 	{25, "next", 0, 8},
 	{25, "offset", 8, 8},
 	{25, "kind", 16, 1},
+	{26, "LabelSet", 0, 24},
+	{26, "LabelSet.list", 0, 24},
+	{26, "LabelSet.list.array", 0, 8},
+	{26, "LabelSet.list.len", 8, 8},
+	{26, "LabelSet.list.cap", 16, 8},
+	{27, "key", 0, 16},
+	{27, "key.str", 0, 8},
+	{27, "key.len", 8, 8},
+	{27, "value", 16, 16},
+	{27, "value.str", 16, 8},
+	{27, "value.len", 24, 8},
 };
 static const struct gi_ltab_var vars_24[] = {
 	{"runtime.allgs", 24},
@@ -6498,6 +6521,8 @@ static const struct gi_ltab_type types_25[] = {
 	{"runtime.gQueue", 24},
 	{"runtime.funcval", 8},
 	{"runtime.special", 24},
+	{"runtime/pprof.labelMap", 24},
+	{"runtime/pprof.label", 32},
 };
 static const struct gi_ltab_member members_25[] = {
 	{0, "stack", 0, 16},
@@ -7685,6 +7710,17 @@ static const struct gi_ltab_member members_25[] = {
 	{25, "next", 0, 8},
 	{25, "offset", 8, 8},
 	{25, "kind", 16, 1},
+	{26, "LabelSet", 0, 24},
+	{26, "LabelSet.list", 0, 24},
+	{26, "LabelSet.list.array", 0, 8},
+	{26, "LabelSet.list.len", 8, 8},
+	{26, "LabelSet.list.cap", 16, 8},
+	{27, "key", 0, 16},
+	{27, "key.str", 0, 8},
+	{27, "key.len", 8, 8},
+	{27, "value", 16, 16},
+	{27, "value.str", 16, 8},
+	{27, "value.len", 24, 8},
 };
 static const struct gi_ltab_var vars_25[] = {
 	{"runtime.allgs", 24},
@@ -7732,6 +7768,8 @@ static const struct gi_ltab_type types_26[] = {
 	{"runtime.gQueue", 24},
 	{"runtime.funcval", 8},
 	{"runtime.special", 24},
+	{"runtime/pprof.labelMap", 24},
+	{"runtime/pprof.label", 0},  /* not in this release */
 };
 static const struct gi_ltab_member members_26[] = {
 	{0, "stack", 0, 16},
@@ -9045,6 +9083,11 @@ static const struct gi_ltab_member members_26[] = {
 	{25, "next", 0, 8},
 	{25, "offset", 8, 8},
 	{25, "kind", 16, 1},
+	{26, "Set", 0, 24},
+	{26, "Set.List", 0, 24},
+	{26, "Set.List.array", 0, 8},
+	{26, "Set.List.len", 8, 8},
+	{26, "Set.List.cap", 16, 8},
 };
 static const struct gi_ltab_var vars_26[] = {
 	{"runtime.allgs", 24},
