@@ -426,7 +426,7 @@ static void find_wait_reasons(struct ctx *c)
 	if (gi_ltab_var_size(c->tab, "runtime.waitReasonStrings", &size) != 0 || size < 48)
 		return;
 	uint64_t lo = c->ranges[1][0], hi = c->ranges[1][1];  /* data, edata */
-	if (hi <= lo || hi - lo > (256u << 20))
+	if (hi <= lo || hi - lo > (64u << 20))
 		return;
 	size_t len = (size_t)(hi - lo);
 	uint8_t *buf = xmalloc(len);
