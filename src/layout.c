@@ -33,6 +33,7 @@ struct gi_layout {
 	uint64_t bias;
 	int go_minor;
 	char source[128];
+	char *note;                 /* globals that could not be located, or NULL */
 };
 
 int gi_ltab_member(const struct gi_ltab *t, const char *type, const char *path, uint64_t *off,
@@ -171,6 +172,29 @@ struct gi_layout *gi_layout_open(struct gi_target *t, char *err, size_t errlen)
 	}
 	snprintf(l->source, sizeof l->source, "built-in tables (go1.%d); globals from the "
 	         "function table and disassembly", t->go_minor);
+	/* Say which of the globals the readers use could not be located (and checked). */
+	static const char *const used[] = {
+		"runtime.allgs", "runtime.allglen", "runtime.sched", "runtime.allp", "runtime.allm",
+		"runtime.mheap_", "runtime.waitReasonStrings", "runtime.fingStatus",
+		"runtime.memstats", "runtime.gcController",
+	};
+	for (size_t i = 0; i < sizeof used / sizeof used[0]; i++) {
+		const char *name = used[i];
+		if (!strcmp(name, "runtime.fingStatus") &&
+		    gi_ltab_var_size(l->tab, name, NULL) != 0)
+			name = "runtime.fingRunning";
+		if (gi_layout_var(l, name, NULL, NULL) == 0)
+			continue;
+		char *n = xasprintf("%s%s%s", l->note ? l->note : "", l->note ? ", " : "", name);
+		free(l->note);
+		l->note = n;
+	}
+	if (l->note) {
+		char *n = xasprintf("runtime globals not located in the stripped binary (what needs "
+		                    "them is not read): %s", l->note);
+		free(l->note);
+		l->note = n;
+	}
 	return l;
 }
 
@@ -228,6 +252,11 @@ const char *gi_layout_source(const struct gi_layout *l)
 	return l ? l->source : "none";
 }
 
+const char *gi_layout_note(const struct gi_layout *l)
+{
+	return l ? l->note : NULL;
+}
+
 void gi_layout_release(struct gi_layout *l)
 {
 	if (l && l->dw) {
@@ -246,5 +275,6 @@ void gi_layout_close(struct gi_layout *l)
 	for (size_t i = 0; i < l->nvars; i++)
 		free(l->vars[i].name);
 	free(l->vars);
+	free(l->note);
 	free(l);
 }

@@ -454,6 +454,8 @@ static int cmd_snapshot(int argc, char **argv)
 	}
 	if (t.lay)
 		s.layouts = xstrdup(gi_layout_source(t.lay));
+	if (gi_layout_note(t.lay))
+		gi_snapshot_add_warning(&s, "%s", gi_layout_note(t.lay));
 	gi_layout_release(t.lay);  /* layouts are resolved: give libdw's memory back before the copy */
 
 	/* The stop. Nothing but copying happens in it. */

@@ -116,6 +116,8 @@ int gi_layout_member(struct gi_layout *l, const char *type, const char *path, ui
 int gi_layout_type_size(struct gi_layout *l, const char *type, uint64_t *size);
 /* "DWARF", ...: where the layouts came from. */
 const char *gi_layout_source(const struct gi_layout *l);
+/* A warning for the snapshot (globals that could not be located), or NULL. */
+const char *gi_layout_note(const struct gi_layout *l);
 /* Gives back what the layouts were read from (libdw's memory) once every module has resolved
  * what it needs; lookups fail afterwards. */
 void gi_layout_release(struct gi_layout *l);
