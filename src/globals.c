@@ -234,6 +234,139 @@ static bool has_ref(const struct ref *r, size_t n, uint64_t a)
 	return false;
 }
 
+/* ---- the binary's own type descriptors ----
+ * Types the runtime allocates on the heap (g, m, p, mspan, ...) keep a descriptor with field
+ * names and offsets even in a stripped binary (internal/abi.Type, 48 bytes: Size @0, Kind @23,
+ * Str (nameOff from moduledata.types) @40; StructType: Fields []StructField @56; StructField
+ * {Name *byte, Typ *Type, Offset uintptr}; a name is a flags byte, a uvarint length and the
+ * bytes). The built-in table of the release is checked against them, so that a patch release
+ * whose layout differs from the one the table was made from is refused, not misread. */
+
+/* Reads a name (flags, uvarint length, bytes) at runtime address a into out. */
+static bool read_name(struct ctx *c, uint64_t a, char *out, size_t max)
+{
+	uint8_t h[3];
+	if (gi_mem_read(&c->t->mem, a, h, 3) != 0)
+		return false;
+	size_t len = h[1] & 0x7f, skip = 2;
+	if (h[1] & 0x80) {
+		len |= (size_t)(h[2] & 0x7f) << 7;
+		skip = 3;
+		if (h[2] & 0x80)
+			return false;
+	}
+	if (len + 1 > max || gi_mem_read(&c->t->mem, a + skip, out, len) != 0)
+		return false;
+	out[len] = 0;
+	return true;
+}
+
+/* Compares the descriptor of type (e.g. "runtime.g") with the table: 1 equal, 0 not found,
+ * -1 differs (err says where). */
+static int check_descriptor(struct ctx *c, const uint8_t *types, size_t ntypes, uint64_t base,
+                            const char *type, char *err, size_t errlen)
+{
+	char want[64];
+	snprintf(want, sizeof want, "*%s", type);
+	size_t wl = strlen(want);
+	uint64_t tsize;
+	if (wl > 127 || gi_ltab_type_size(c->tab, type, &tsize) != 0)
+		return 0;
+	uint32_t offs[8];
+	size_t noffs = 0;
+	for (size_t i = 1; i + 1 + wl <= ntypes && noffs < 8; i++)
+		if (types[i] == wl && !memcmp(types + i + 1, want, wl))
+			offs[noffs++] = (uint32_t)(i - 1);
+	for (size_t p = 0; p + 72 <= ntypes; p += 8) {
+		uint32_t str;
+		memcpy(&str, types + p + 40, 4);
+		bool named = false;
+		for (size_t k = 0; k < noffs; k++)
+			named |= str == offs[k];
+		if (!named || (types[p + 23] & 31) != 25 || !(types[p + 20] & 2))
+			continue;
+		uint64_t size = rd64(types + p), fields = rd64(types + p + 56),
+		         nfields = rd64(types + p + 64);
+		if (size != tsize) {
+			snprintf(err, errlen, "%s is %llu bytes in the binary, %llu in the table", type,
+			         (unsigned long long)size, (unsigned long long)tsize);
+			return -1;
+		}
+		if (!fields || nfields == 0 || nfields > 4096)
+			continue;
+		uint8_t *f = xmalloc(nfields * 24);
+		if (gi_mem_read(&c->t->mem, fields, f, nfields * 24) != 0) {
+			free(f);
+			continue;
+		}
+		int r = 1;
+		for (uint64_t i = 0; i < nfields && r == 1; i++) {
+			char name[256];
+			uint64_t off = rd64(f + 24 * i + 16), toff;
+			if (!read_name(c, rd64(f + 24 * i), name, sizeof name)) {
+				r = 0;
+				break;
+			}
+			if (!strcmp(name, "_"))
+				continue;
+			if (gi_ltab_member(c->tab, type, name, &toff, NULL) != 0 || toff != off) {
+				snprintf(err, errlen, "%s.%.64s is at offset %llu in the binary, %s in "
+				         "the table", type, name, (unsigned long long)off,
+				         gi_ltab_member(c->tab, type, name, NULL, NULL) ? "absent" :
+				         "elsewhere");
+				r = -1;
+			}
+		}
+		(void)base;
+		free(f);
+		return r;
+	}
+	return 0;
+}
+
+static int check_descriptors(struct ctx *c, char *checked, size_t checkedlen, char *err,
+                             size_t errlen)
+{
+	uint64_t ot, oe, types = 0, etypes = 0;
+	checked[0] = 0;
+	if (!mem_off(c, "runtime.moduledata", "types", &ot) ||
+	    !mem_off(c, "runtime.moduledata", "etypes", &oe) ||
+	    gi_mem_read_u64(&c->t->mem, c->md + ot, &types) != 0 ||
+	    gi_mem_read_u64(&c->t->mem, c->md + oe, &etypes) != 0 || etypes <= types ||
+	    etypes - types > (512u << 20)) {
+		snprintf(err, errlen, "moduledata.types is not where the table says");
+		return -1;
+	}
+	size_t n = (size_t)(etypes - types);
+	uint8_t *buf = xmalloc(n);
+	int rc = 0;
+	if (gi_mem_read(&c->t->mem, types, buf, n) == 0) {
+		static const char *const list[] = {"runtime.g", "runtime.m", "runtime.p",
+		                                   "runtime.mspan", "runtime.sudog", "runtime.hchan"};
+		for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+			int r = check_descriptor(c, buf, n, types, list[i], err, errlen);
+			if (r < 0) {
+				rc = -1;
+				break;
+			}
+			if (r == 0 && i == 0) {
+				/* every release keeps it (new(g) in malg): not finding it means the
+				 * table does not even describe moduledata right */
+				snprintf(err, errlen, "the binary's type descriptor of runtime.g was not "
+				         "found through the table's moduledata layout");
+				rc = -1;
+				break;
+			}
+			if (r > 0) {
+				size_t l = strlen(checked);
+				snprintf(checked + l, checkedlen - l, "%s%s", l ? ", " : "", list[i] + 8);
+			}
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 /* ---- recipes ---- */
 
 static void report(struct ctx *c, const char *name, uint64_t addr)
@@ -449,12 +582,18 @@ static void find_wait_reasons(struct ctx *c)
 }
 
 int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab, gi_globals_cb cb,
-                      void *arg, char *err, size_t errlen)
+                      void *arg, char *checked, size_t checkedlen, char *err, size_t errlen)
 {
 	struct ctx c = {.t = t, .tab = tab, .cb = cb, .arg = arg};
 	c.md = find_moduledata(&c, err, errlen);
 	if (!c.md)
 		return -1;
+	char derr[256];
+	if (check_descriptors(&c, checked, checkedlen, derr, sizeof derr) != 0) {
+		snprintf(err, errlen, "the built-in layouts for go1.%d do not fit this binary: %s",
+		         tab->go_minor, derr);
+		return -1;
+	}
 	c.pcln = gi_pcln_load(&t->mem, c.md, err, errlen);
 	if (!c.pcln)
 		return -1;

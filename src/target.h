@@ -152,10 +152,12 @@ int gi_ltab_var_size(const struct gi_ltab *t, const char *name, uint64_t *size);
 /* ---- globals.c ---- */
 /* Locates the runtime's globals in a binary without symbols (function table, disassembly),
  * reading the live target; cb is called with the runtime address of each one found and
- * checked. 0, or -1 with err when moduledata or the function table cannot be found. */
+ * checked. The table is first checked against the binary's own type descriptors (checked
+ * gets the types compared, e.g. "g, m, p"). 0, or -1 with err when moduledata or the function
+ * table cannot be found, or the table does not fit the binary. */
 typedef void (*gi_globals_cb)(void *arg, const char *name, uint64_t addr);
 int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab, gi_globals_cb cb,
-                      void *arg, char *err, size_t errlen);
+                      void *arg, char *checked, size_t checkedlen, char *err, size_t errlen);
 
 /* ---- pclntab.c ---- */
 struct gi_pcln;
