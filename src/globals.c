@@ -5,11 +5,14 @@
  *     one word-aligned place in the data that points to it (Go 1.26 keeps moduledata in a
  *     section of its own, .go.module, and leaves pcHeader.textStart zero: moduledata.text is
  *     used instead). It is looked for in the live process, where PIE pointers are relocated.
- *  2. Runtime functions are found by name in the function table, and their code (copied from
+ *  2. The release's built-in table is checked against the binary's own type descriptors of the
+ *     types the runtime allocates (g, m, p, mspan, sudog, hchan); a table that does not fit
+ *     is refused (see check_descriptors).
+ *  3. Runtime functions are found by name in the function table, and their code (copied from
  *     the live process) is disassembled with capstone for RIP-relative operands: a recipe per
  *     global says which operand of which function holds it. Struct members are located with
  *     the built-in layout of the release (e.g. mcommoninit takes &sched.lock).
- *  3. Each location is cross-checked against what it must hold (len(allgs) == allglen, allp[i]
+ *  4. Each location is cross-checked against what it must hold (len(allgs) == allglen, allp[i]
  *     has id i, allm points to an m whose thread is one of the process's, ...). A global whose
  *     check fails is not reported: the reader then says what it lacks.
  * Every recipe is checked against the DWARF of the unstripped build for every Go toolchain by
