@@ -75,7 +75,6 @@ static int acc_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int wr
 	if (write)
 		return -UNW_EINVAL;
 	struct cthread *c = cur.c;
-	/* (subtracted, not added: addr near 2^64 must not wrap into the copy) */
 	if (addr >= c->regs.rsp && c->len >= 8 && addr - c->regs.rsp <= c->len - 8) {
 		memcpy(val, c->stk + (addr - c->regs.rsp), 8);
 		return 0;
