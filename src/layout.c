@@ -10,7 +10,9 @@
  */
 #include "target.h"
 
-#include "config.h"
+#ifdef HAVE_CONFIG_H
+#include "config.h"  /* HAVE_DEBUGINFOD */
+#endif
 
 #include <stdlib.h>
 #include <string.h>
