@@ -360,6 +360,8 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 		}
 	}
 
+	gi_report_memprof_show(out, s, o);
+
 	const struct gi_memory *m = &s->mem;
 	fprintf(out, "\nMemory: ");
 	if (!m->available) {
@@ -663,6 +665,8 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 			"swap_delta", (json_int_t)b->mem.swap - (json_int_t)a->mem.swap, "by_kind", kinds,
 			"mappings", maps);
 		json_object_set_new(json_object_get(root, "goroutines"), "groups", groups);
+		json_object_set_new(root, "heap", json_pack("{s:o}", "profile",
+		                                            (json_t *)gi_report_memprof_diff_json(a, b)));
 		print_json(out, root);
 		free(sd);
 		free(md);
@@ -716,6 +720,7 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 			fprintf(out, "  (no group changed)\n");
 	}
 
+	gi_report_memprof_diff(out, a, b, o);
 	fprintf(out, "\nMemory: RSS %s -> %s (%s)\n", SZ(a->mem.rss), SZ(b->mem.rss), DSZ(rdelta));
 	fprintf(out, "  PSS %s -> %s (%s), anonymous %s -> %s (%s), swap %s -> %s (%s)\n",
 	        SZ(a->mem.pss), SZ(b->mem.pss), DSZ((int64_t)b->mem.pss - (int64_t)a->mem.pss),
