@@ -584,6 +584,64 @@ static void find_wait_reasons(struct ctx *c)
 	free(buf);
 }
 
+/* The heap profile's globals.
+ * MemProfileRate: the last word profilealloc loads (it loads mcache0 first, for a thread with
+ * no P; then MemProfileRate, once more where nextSample is inlined). Checked: 0 <= rate < 2^40.
+ * disableMemoryProfiling: the flag tested just before MemProfileRate is set from it (in
+ * schedinit from Go 1.20; in the package's initialisation of MemProfileRate in 1.19).
+ * Checked: 0 or 1, and 1 only with the rate 0.
+ * mbuckets: the first word mProf_FlushLocked loads (the bucket list's head). Checked: nil, or
+ * a memory-profile bucket (typ 1, at most 1024 frames).
+ * mProfCycle: the first word mProf_Flush touches (mProfCycle.setFlushed). Checked: in the
+ * module's data. */
+static void find_memprof(struct ctx *c)
+{
+	struct ref r[MAX_REFS];
+	size_t n = refs_of(c, "runtime.profilealloc", r, MAX_REFS);
+	uint64_t a_rate = 0;
+	int64_t rate = -1;
+	for (size_t i = n; i-- > 0 && !a_rate;)
+		if (!r[i].lea && in_data(c, r[i].addr, 8)) {
+			if (i > 0 && gi_mem_read(&c->t->mem, r[i].addr, &rate, 8) == 0 && rate >= 0 &&
+			    rate < (1ll << 40))
+				a_rate = r[i].addr;
+			break;
+		}
+	if (a_rate)
+		report(c, "runtime.MemProfileRate", a_rate);
+	const char *setters[] = {"runtime.schedinit", "runtime.init"};
+	bool found = false;
+	for (size_t f = 0; f < 2 && !found && a_rate; f++) {
+		n = refs_of(c, setters[f], r, MAX_REFS);
+		for (size_t i = 1; i < n && !found; i++) {
+			uint8_t flag = 2;
+			if (r[i].addr != a_rate || r[i - 1].lea || r[i - 1].addr == a_rate ||
+			    !in_data(c, r[i - 1].addr, 1) ||
+			    gi_mem_read(&c->t->mem, r[i - 1].addr, &flag, 1) != 0 || flag > 1 ||
+			    (flag == 1 && rate != 0))
+				continue;
+			report(c, "runtime.disableMemoryProfiling", r[i - 1].addr);
+			found = true;
+		}
+	}
+	n = refs_of(c, "runtime.mProf_FlushLocked", r, MAX_REFS);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t head = 1, hdr[6];
+		if (!in_data(c, r[i].addr, 8) || gi_mem_read_u64(&c->t->mem, r[i].addr, &head) != 0)
+			continue;
+		if (!head || (gi_mem_read(&c->t->mem, head, hdr, sizeof hdr) == 0 && hdr[2] == 1 &&
+		              hdr[5] <= 1024))
+			report(c, "runtime.mbuckets", r[i].addr);
+		break;
+	}
+	n = refs_of(c, "runtime.mProf_Flush", r, MAX_REFS);
+	for (size_t i = 0; i < n; i++)
+		if (in_data(c, r[i].addr, 4)) {
+			report(c, "runtime.mProfCycle", r[i].addr);
+			break;
+		}
+}
+
 int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab, gi_globals_cb cb,
                       void *arg, char *checked, size_t checkedlen, char *err, size_t errlen)
 {
@@ -614,6 +672,7 @@ int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab, gi_globals
 	find_fing(&c);
 	find_memstats(&c);
 	find_wait_reasons(&c);
+	find_memprof(&c);
 	cs_close(&c.cs);
 	gi_pcln_free(c.pcln);
 	return 0;

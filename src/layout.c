@@ -181,7 +181,8 @@ struct gi_layout *gi_layout_open(struct gi_target *t, char *err, size_t errlen)
 	static const char *const used[] = {
 		"runtime.allgs", "runtime.allglen", "runtime.sched", "runtime.allp", "runtime.allm",
 		"runtime.mheap_", "runtime.waitReasonStrings", "runtime.fingStatus",
-		"runtime.memstats", "runtime.gcController",
+		"runtime.memstats", "runtime.gcController", "runtime.MemProfileRate",
+		"runtime.disableMemoryProfiling", "runtime.mbuckets", "runtime.mProfCycle",
 	};
 	for (size_t i = 0; i < sizeof used / sizeof used[0]; i++) {
 		const char *name = used[i];

@@ -921,6 +921,10 @@ static const struct gi_ltab_var vars_19[] = {
 	{"runtime.gomaxprocs", 4},
 	{"runtime.ncpu", 4},
 	{"runtime.physPageSize", 8},
+	{"runtime.MemProfileRate", 8},
+	{"runtime.disableMemoryProfiling", 1},
+	{"runtime.mbuckets", 8},
+	{"runtime.mProfCycle", 4},
 };
 
 /* go1.20.14 */
@@ -1953,6 +1957,10 @@ static const struct gi_ltab_var vars_20[] = {
 	{"runtime.gomaxprocs", 4},
 	{"runtime.ncpu", 4},
 	{"runtime.physPageSize", 8},
+	{"runtime.MemProfileRate", 8},
+	{"runtime.disableMemoryProfiling", 1},
+	{"runtime.mbuckets", 8},
+	{"runtime.mProfCycle", 4},
 };
 
 /* go1.21.13 */
@@ -3024,6 +3032,10 @@ static const struct gi_ltab_var vars_21[] = {
 	{"runtime.gomaxprocs", 4},
 	{"runtime.ncpu", 4},
 	{"runtime.physPageSize", 8},
+	{"runtime.MemProfileRate", 8},
+	{"runtime.disableMemoryProfiling", 1},
+	{"runtime.mbuckets", 8},
+	{"runtime.mProfCycle", 4},
 };
 
 /* go1.22.12 */
@@ -4151,6 +4163,10 @@ static const struct gi_ltab_var vars_22[] = {
 	{"runtime.gomaxprocs", 4},
 	{"runtime.ncpu", 4},
 	{"runtime.physPageSize", 8},
+	{"runtime.MemProfileRate", 8},
+	{"runtime.disableMemoryProfiling", 1},
+	{"runtime.mbuckets", 8},
+	{"runtime.mProfCycle", 4},
 };
 
 /* go1.23.12 */
@@ -5304,6 +5320,10 @@ static const struct gi_ltab_var vars_23[] = {
 	{"runtime.gomaxprocs", 4},
 	{"runtime.ncpu", 4},
 	{"runtime.physPageSize", 8},
+	{"runtime.MemProfileRate", 8},
+	{"runtime.disableMemoryProfiling", 1},
+	{"runtime.mbuckets", 8},
+	{"runtime.mProfCycle", 4},
 };
 
 /* go1.24.13 */
@@ -6491,6 +6511,10 @@ static const struct gi_ltab_var vars_24[] = {
 	{"runtime.gomaxprocs", 4},
 	{"runtime.ncpu", 4},
 	{"runtime.physPageSize", 8},
+	{"runtime.MemProfileRate", 8},
+	{"runtime.disableMemoryProfiling", 1},
+	{"runtime.mbuckets", 8},
+	{"runtime.mProfCycle", 4},
 };
 
 /* go1.25.14 */
@@ -7738,6 +7762,10 @@ static const struct gi_ltab_var vars_25[] = {
 	{"runtime.work", 680},
 	{"runtime.gomaxprocs", 4},
 	{"runtime.physPageSize", 8},
+	{"runtime.MemProfileRate", 8},
+	{"runtime.disableMemoryProfiling", 1},
+	{"runtime.mbuckets", 8},
+	{"runtime.mProfCycle", 4},
 };
 
 /* go1.26.8 */
@@ -9105,6 +9133,10 @@ static const struct gi_ltab_var vars_26[] = {
 	{"runtime.work", 816},
 	{"runtime.gomaxprocs", 4},
 	{"runtime.physPageSize", 8},
+	{"runtime.MemProfileRate", 8},
+	{"runtime.disableMemoryProfiling", 1},
+	{"runtime.mbuckets", 8},
+	{"runtime.mProfCycle", 4},
 };
 
 const struct gi_ltab gi_ltabs[] = {

@@ -24,6 +24,8 @@ static const char *const vars[] = {
 	"runtime.allm", "runtime.mheap_", "runtime.firstmoduledata", "runtime.waitReasonStrings",
 	"runtime.fingStatus", "runtime.fingRunning", "runtime.memstats", "runtime.gcController",
 	"runtime.work", "runtime.gomaxprocs", "runtime.ncpu", "runtime.physPageSize",
+	"runtime.MemProfileRate", "runtime.disableMemoryProfiling", "runtime.mbuckets",
+	"runtime.mProfCycle",
 };
 
 struct ctx {
