@@ -402,6 +402,14 @@ int gi_failon_parse(const char *spec, struct gi_failon *f, char *err, size_t err
 int gi_failon_check(const struct gi_failon *f, const struct gi_diff *d, FILE *msg,
                     char *err, size_t errlen);
 
+/* ---- export.c ---- */
+/* A gzipped pprof profile.proto: the goroutine profile, or the heap by size class. 0; -1 with
+ * err when the file cannot be written; -2 when the snapshot lacks what is asked. */
+int gi_export_pprof(const struct gi_snapshot *s, bool heap, const char *path, char *err,
+                    size_t errlen);
+/* Folded stacks ("outer;...;inner COUNT" per group). 0, or -2 with err. */
+int gi_export_folded(const struct gi_snapshot *s, FILE *f, char *err, size_t errlen);
+
 /* ---- html.c: diff --html ---- */
 /* One self-contained page (no external resource): the verdict, a flame graph of the stacks
  * that grew, bar charts of what grew. 0, or -1 with err. */

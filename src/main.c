@@ -766,6 +766,106 @@ out:
 	return rc;
 }
 
+/* ---- export ---- */
+
+static const char usage_export[] =
+	"usage: goinspect export [--format pprof|folded] [--profile goroutine|heap] [-o OUT] FILE\n"
+	"\n"
+	"Write a snapshot in a format other tools read:\n"
+	"  pprof   a gzipped profile.proto, for `go tool pprof` (also with -base to compare\n"
+	"          two exports): the goroutine profile, the same groups and counts as\n"
+	"          goinspect's own, or with --profile heap the heap by size class\n"
+	"  folded  folded stacks (\"outer;...;inner COUNT\"), for flame graph tools\n"
+	"\n"
+	"  -f, --format F       pprof (default) or folded\n"
+	"  -p, --profile P      goroutine (default) or heap (pprof only)\n"
+	"  -o, --output OUT     write OUT (default: FILE without .snap, plus .pb.gz or\n"
+	"                       .folded; - for standard output with folded)\n"
+	"  -h, --help           this help\n";
+
+static int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"profile", required_argument, NULL, 'p'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	const char *format = "pprof", *profile = "goroutine", *out = NULL;
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+f:p:o:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': format = optarg; break;
+		case 'p': profile = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': fputs(usage_export, stdout); return GI_EXIT_OK;
+		default: return usage_error(usage_export, "bad option");
+		}
+	}
+	if (strcmp(format, "pprof") && strcmp(format, "folded"))
+		return usage_error(usage_export, "bad --format '%s' (pprof, folded)", format);
+	if (strcmp(profile, "goroutine") && strcmp(profile, "heap"))
+		return usage_error(usage_export, "bad --profile '%s' (goroutine, heap)", profile);
+	bool heap = !strcmp(profile, "heap"), pprof = !strcmp(format, "pprof");
+	if (heap && !pprof)
+		return usage_error(usage_export, "--profile heap is for --format pprof");
+	if (argc - optind != 1)
+		return usage_error(usage_export, "export takes one snapshot file");
+	const char *in = argv[optind];
+	char defname[PATH_MAX];
+	if (!out) {
+		size_t len = strlen(in);
+		const char *ext = pprof ? (heap ? ".heap.pb.gz" : ".pb.gz") : ".folded";
+		if (len > 5 && !strcmp(in + len - 5, ".snap"))
+			len -= 5;
+		else if (len > 8 && !strcmp(in + len - 8, ".snap.gz"))
+			len -= 8;
+		if (len + strlen(ext) >= sizeof defname)
+			return usage_error(usage_export, "file name too long: give -o");
+		snprintf(defname, sizeof defname, "%.*s%s", (int)len, in, ext);
+		out = defname;
+	}
+	if (pprof && !strcmp(out, "-"))
+		return usage_error(usage_export, "a pprof profile is binary: give -o FILE");
+	struct gi_snapshot s;
+	int r = load(in, &s);
+	if (r)
+		return r;
+	char err[512];
+	int rc = GI_EXIT_OK;
+	if (pprof) {
+		r = gi_export_pprof(&s, heap, out, err, sizeof err);
+	} else {
+		FILE *f = strcmp(out, "-") ? fopen(out, "we") : stdout;
+		if (!f) {
+			snprintf(err, sizeof err, "%s", strerror(errno));
+			r = -1;
+		} else {
+			r = gi_export_folded(&s, f, err, sizeof err);
+			if (f != stdout && fclose(f) != 0 && r == 0) {
+				snprintf(err, sizeof err, "%s", strerror(errno));
+				r = -1;
+			}
+		}
+	}
+	if (r == -2) {
+		gi_err("%s: %s", in, err);
+		rc = GI_EXIT_SNAPFILE;
+	} else if (r < 0) {
+		gi_err("cannot write %s: %s", out, err);
+		rc = GI_EXIT_IO;
+	} else if (strcmp(out, "-")) {
+		printf("%s\n", out);
+		rc = finish_output();
+	} else {
+		rc = finish_output();
+	}
+	gi_snapshot_free(&s);
+	return rc;
+}
+
 static const char *usage_for(const char *cmd)
 {
 	if (!strcmp(cmd, "snapshot"))
@@ -774,6 +874,8 @@ static const char *usage_for(const char *cmd)
 		return usage_show;
 	if (!strcmp(cmd, "diff"))
 		return usage_diff;
+	if (!strcmp(cmd, "export"))
+		return usage_export;
 	return NULL;
 }
 
@@ -807,5 +909,7 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(argc - 1, argv + 1);
 	return usage_error(usage_main, "no such command '%s'", cmd);
 }
