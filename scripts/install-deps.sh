@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what goinspect needs to build and to run its test suite, on Debian 12 or Ubuntu
 # 22.04 and later, as root: a C toolchain, autotools, elfutils (libelf, libdw), libunwind,
-# capstone, jansson, zlib; jq, strace and setpriv for the tests; and a Go toolchain to build
+# capstone, jansson, zlib, protobuf-c (the pprof export); jq, strace, setpriv and
+# chromium (to render the HTML report headless) for the tests; and a Go toolchain to build
 # the test programs (goinspect itself never needs Go).
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
@@ -12,6 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 pkgs="build-essential autoconf automake libtool pkg-config
 	libdw-dev libelf-dev libunwind-dev libcapstone-dev libjansson-dev zlib1g-dev
+	libprotobuf-c-dev protobuf-c-compiler chromium
 	jq strace util-linux procps gzip curl ca-certificates"
 # Go for the test programs: Debian's Go 1.19 when the archive has it, and a default `go`
 # when none is on PATH.

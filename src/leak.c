@@ -195,13 +195,12 @@ static int gid_cmp(const void *x, const void *y)
 static int gd_cmp(const void *x, const void *y)
 {
 	const struct gi_group_delta *p = x, *q = y;
-	/* Growth first, largest first; then the shrunk ones, most shrunk first. */
-	bool gp = p->delta > 0, gq = q->delta > 0;
-	if (gp != gq)
-		return gp ? -1 : 1;
+	/* Growth first, largest first; then the unchanged; then the shrunk, most shrunk first. */
+	int rp = p->delta > 0 ? 0 : p->delta == 0 ? 1 : 2, rq = q->delta > 0 ? 0 : q->delta == 0 ? 1 : 2;
+	if (rp != rq)
+		return rp < rq ? -1 : 1;
 	if (p->delta != q->delta)
-		return gp ? (p->delta > q->delta ? -1 : 1)
-		          : (p->delta < q->delta ? -1 : 1);
+		return rp == 0 ? (p->delta > q->delta ? -1 : 1) : (p->delta < q->delta ? -1 : 1);
 	uint64_t cp = p->b ? p->b->count : 0, cq = q->b ? q->b->count : 0;
 	if (cp != cq)
 		return cp > cq ? -1 : 1;
