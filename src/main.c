@@ -620,8 +620,8 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 	while ((o = getopt_long(argc, argv, show ? "+jn:as:f:g:h" : "+jn:h", opts, NULL)) != -1) {
 		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g'))
 			return usage_error(usage, "--all, --state, --func and --group-by are for show");
-		if (show && o == 'F')
-			return usage_error(usage, "--fail-on is for diff");
+		if (show && (o == 'F' || o == 'H' || o == 'C'))
+			return usage_error(usage, "--fail-on, --html and --color are for diff");
 		switch (o) {
 		case 'C':
 			if (!strcmp(optarg, "always"))
