@@ -215,6 +215,19 @@ static int cd_cmp(const void *x, const void *y)
 	return (p->cls > q->cls) - (p->cls < q->cls);
 }
 
+/* Statuses that are not waits: "in state running" rather than "blocked in running". */
+static bool is_wait(const char *st)
+{
+	static const char *not_waits[] = {"running", "runnable", "syscall", "idle", "dead",
+	                                  "copystack", "preempted", NULL};
+	if (!st)
+		return false;
+	for (int i = 0; not_waits[i]; i++)
+		if (!strcmp(st, not_waits[i]))
+			return false;
+	return true;
+}
+
 static void match_groups(struct gi_diff *d)
 {
 	size_t n = d->nsnaps, total = 0;
@@ -265,8 +278,9 @@ static void match_groups(struct gi_diff *d)
 	free(bucket);
 	free(keys);
 
-	/* Stuck: goroutines of the last snapshot that the first one had too (same goid), with
-	 * the same stack and the same status. Goroutine ids are never reused. */
+	/* Stuck: goroutines of the last snapshot that the first one had too (same goid), blocked
+	 * (a wait reason, not running, runnable or in a system call) with the same stack and the
+	 * same wait reason. Goroutine ids are never reused. */
 	const struct gi_snapshot *a = d->snaps[0], *b = d->snaps[n - 1];
 	d->stuck_known = a->nall && b->nall && a->stacks_available && b->stacks_available;
 	if (d->stuck_known) {
@@ -285,7 +299,7 @@ static void match_groups(struct gi_diff *d)
 			struct gid key = {r->goid, 0, NULL};
 			struct gid *hit = bsearch(&key, ga, na, sizeof *ga, gid_cmp);
 			size_t u = d->uidx[n - 1][r->group];
-			if (hit && hit->u == u &&
+			if (hit && hit->u == u && is_wait(r->status) &&
 			    !strcmp(hit->status ? hit->status : "", r->status ? r->status : "")) {
 				d->groups[u].stuck++;
 				d->stuck++;
@@ -388,19 +402,6 @@ static const char *base_name(const char *path)
 {
 	const char *s = path ? strrchr(path, '/') : NULL;
 	return s ? s + 1 : path ? path : "?";
-}
-
-/* Statuses that are not waits: "in state running" rather than "blocked in running". */
-static bool is_wait(const char *st)
-{
-	static const char *not_waits[] = {"running", "runnable", "syscall", "idle", "dead",
-	                                  "copystack", "preempted", NULL};
-	if (!st)
-		return false;
-	for (int i = 0; not_waits[i]; i++)
-		if (!strcmp(st, not_waits[i]))
-			return false;
-	return true;
 }
 
 static const char *trend_phrase(char *buf, size_t n, enum gi_shape s, size_t step_at,

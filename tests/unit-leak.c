@@ -231,8 +231,9 @@ static void test_groups_and_verdict(void)
 
 static void test_stuck_needs_same_status(void)
 {
-	struct tdoc a = {.g = {{"main.h", "/src/app/h.go", 5, "chan send", 20, 100, NULL}}, .ng = 1,
-	                 .heap_rss = 1 << 20, .anon_rss = 1 << 20};
+	struct tdoc a = {.g = {{"main.h", "/src/app/h.go", 5, "chan send", 20, 100, NULL},
+	                       {"main.spin", "/src/app/s.go", 8, "runnable", 3, 900, NULL}},
+	                 .ng = 2, .heap_rss = 1 << 20, .anon_rss = 1 << 20};
 	struct tdoc b = a;
 	b.g[0].count = 60;
 	b.g[0].moved_status = "chan receive";  /* goroutine 100: same stack, another status */
@@ -242,6 +243,10 @@ static void test_stuck_needs_same_status(void)
 	const struct gi_snapshot *v[2] = {&sa, &sb};
 	struct gi_diff *d = gi_diff_new(v, 2);
 	CHECK_U64(d->groups[0].stuck, 19);
+	/* not blocked: at the same place, but not stuck */
+	CHECK(d->groups[1].delta == 0 && d->groups[1].a && d->groups[1].b);
+	CHECK_U64(d->groups[1].stuck, 0);
+	CHECK_U64(d->stuck, 19);
 	const struct gi_claim *c = claim_of(d, "goroutines");
 	CHECK(c && has(c->text, "; 19 of the 20 there in the first snapshot are still blocked there"));
 	gi_diff_free(d);
