@@ -47,6 +47,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);                       /* NULL stays NULL */
+/* Text read from the target can hold any bytes; the snapshot is JSON, which is UTF-8. */
+bool gi_utf8_valid(const char *s);
+char *gi_utf8_fix(const char *s);                   /* invalid bytes become '?' */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Called by the allocation helpers on out-of-memory before exiting; attach.c sets it to
  * detach every thread first. */

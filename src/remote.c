@@ -26,7 +26,84 @@ int gi_mem_open(struct gi_mem *m, int pid)
 	memset(m, 0, sizeof *m);
 	m->pid = pid;
 	m->fd = -1;
+	/* Test hook GOINSPECT_FAULT=read-garbage=SEED[:RATE]: about one 8-byte word in RATE
+	 * (default 64) of everything read from the target is replaced by garbage (random bits,
+	 * huge or small numbers, pointers into the same read), as memory that changes or lies
+	 * under a reader would look. */
+	const char *v = gi_fault("read-garbage");
+	if (v) {
+		char *end;
+		m->garbage_seed = strtoull(v, &end, 10) * 0x9e3779b97f4a7c15ull + 1;
+		m->garbage_rate = *end == ':' ? strtoull(end + 1, NULL, 10) : 64;
+		if (!m->garbage_rate)
+			m->garbage_rate = 64;
+	}
 	return 0;
+}
+
+void gi_mem_open_buffer(struct gi_mem *m, uint64_t base, const void *data, size_t len)
+{
+	memset(m, 0, sizeof *m);
+	m->fd = -1;
+	m->local = data;
+	m->local_base = base;
+	m->local_len = len;
+}
+
+/* Requests served from a buffer (gi_mem_open_buffer): what the parsers see in tests. */
+static long readv_local(struct gi_mem *m, struct gi_readreq *r, size_t n)
+{
+	long failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t off = r[i].addr - m->local_base;
+		r[i].err = 0;
+		if (r[i].addr < m->local_base || off > m->local_len || r[i].len > m->local_len - off) {
+			r[i].err = EFAULT;
+			failed++;
+			continue;
+		}
+		memcpy(r[i].buf, m->local + off, r[i].len);
+		m->bytes += r[i].len;
+	}
+	m->calls++;
+	return failed;
+}
+
+static uint64_t next_rand(uint64_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return *st;
+}
+
+static void corrupt(struct gi_mem *m, uint8_t *buf, size_t len, uint64_t addr)
+{
+	for (size_t off = 0; off + 8 <= len; off += 8) {
+		if (next_rand(&m->garbage_seed) % m->garbage_rate)
+			continue;
+		uint64_t r = next_rand(&m->garbage_seed), v;
+		switch (r % 5) {
+		case 0: v = r; break;                                   /* random bits */
+		case 1: v = UINT64_MAX - (r >> 60); break;              /* huge */
+		case 2: v = r % 64; break;                              /* small */
+		case 3: v = addr + (r % (len + 1)); break;              /* into this read */
+		default: v = 0; break;
+		}
+		memcpy(buf + off, &v, 8);
+	}
+}
+
+static long readv_raw(struct gi_mem *m, struct gi_readreq *r, size_t n);
+
+long gi_mem_readv(struct gi_mem *m, struct gi_readreq *r, size_t n)
+{
+	long f = m->local ? readv_local(m, r, n) : readv_raw(m, r, n);
+	if (m->garbage_rate && f >= 0)
+		for (size_t i = 0; i < n; i++)
+			if (!r[i].err)
+				corrupt(m, r[i].buf, r[i].len, r[i].addr);
+	return f;
 }
 
 void gi_mem_close(struct gi_mem *m)
@@ -66,7 +143,7 @@ static int read_fd(struct gi_mem *m, struct gi_readreq *r)
 	return 0;
 }
 
-long gi_mem_readv(struct gi_mem *m, struct gi_readreq *r, size_t n)
+static long readv_raw(struct gi_mem *m, struct gi_readreq *r, size_t n)
 {
 	long failed = 0;
 	size_t i = 0;

@@ -81,9 +81,29 @@ void gi_snapshot_free(struct gi_snapshot *s)
 
 /* ---- writing ---- */
 
+/* A JSON string (text from the target made valid UTF-8), or null. */
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	if (!s)
+		return json_null();
+	if (gi_utf8_valid(s))
+		return json_string(s);
+	char *f = gi_utf8_fix(s);
+	json_t *j = json_string(f);
+	free(f);
+	return j;
+}
+
+/* json_object_set_new with a key that may hold any bytes. */
+static void set_any_key(json_t *obj, const char *key, json_t *v)
+{
+	if (gi_utf8_valid(key)) {
+		json_object_set_new(obj, key, v);
+		return;
+	}
+	char *f = gi_utf8_fix(key);
+	json_object_set_new(obj, f, v);
+	free(f);
 }
 
 static json_t *u64(uint64_t v)
@@ -102,7 +122,7 @@ static json_t *counts_json(const struct gi_counts *c)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < c->n; i++)
-		json_object_set_new(o, c->v[i].key, u64(c->v[i].count));
+		set_any_key(o, c->v[i].key, u64(c->v[i].count));
 	return o;
 }
 
@@ -124,7 +144,7 @@ static json_t *groups_json(const struct gi_snapshot *s)
 			json_array_append_new(goids, u64(g->goids[j]));
 		json_t *labels = json_object();
 		for (size_t j = 0; j < g->labels.n; j++)
-			json_object_set_new(labels, g->labels.v[j].key, json_string(g->labels.v[j].value));
+			set_any_key(labels, g->labels.v[j].key, str_or_null(g->labels.v[j].value));
 		json_array_append_new(a, json_pack(
 			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "count", u64(g->count),
 			"labels", labels,
@@ -147,8 +167,8 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 	                                            str_or_null(s->tool_version)));
 	json_t *settings = json_object();
 	for (size_t i = 0; i < s->build_settings.n; i++)
-		json_object_set_new(settings, s->build_settings.v[i].key,
-		                    json_string(s->build_settings.v[i].value));
+		set_any_key(settings, s->build_settings.v[i].key,
+		                    str_or_null(s->build_settings.v[i].value));
 	json_object_set_new(root, "target", json_pack(
 		"{s:i, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:b, s:b, s:i}",
 		"pid", s->pid, "exe", str_or_null(s->exe), "comm", str_or_null(s->comm),
@@ -158,7 +178,7 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 		"pie", s->pie, "dwarf", s->has_dwarf, "threads", s->threads));
 	json_t *warn = json_array();
 	for (size_t i = 0; i < s->nwarnings; i++)
-		json_array_append_new(warn, json_string(s->warnings[i]));
+		json_array_append_new(warn, str_or_null(s->warnings[i]));
 	json_object_set_new(root, "capture", json_pack(
 		"{s:o, s:o, s:o, s:o, s:b, s:o}", "time", str_or_null(s->time_utc),
 		"pause_ns", u64(s->pause_ns), "total_ns", u64(s->total_ns),
@@ -255,6 +275,12 @@ static void emit(struct sink *o, const char *buf, size_t len)
 /* A JSON string: quotes, backslashes and control characters escaped. */
 static void emit_string(struct sink *o, const char *str)
 {
+	if (str && !gi_utf8_valid(str)) {
+		char *f = gi_utf8_fix(str);
+		emit_string(o, f);
+		free(f);
+		return;
+	}
 	char buf[512];
 	size_t n = 0;
 	buf[n++] = '"';
@@ -313,12 +339,12 @@ static void stream_all(struct sink *o, const struct gi_snapshot *s)
 		const struct gi_goroutine *g = &s->all[i];
 		char buf[320], *p = buf;
 		p = put_str(p, i ? ",\n  {\"goid\": " : "\n  {\"goid\": ");
-		p = put_num(p, true, false, g->goid);
+		p = put_num(p, true, false, g->goid > INT64_MAX ? INT64_MAX : g->goid);
 		p = put_str(p, ", \"status\": ");
 		const char *st = g->status ? g->status : "";
 		bool plain = strlen(st) < 128;
 		for (const unsigned char *c = (const unsigned char *)st; *c && plain; c++)
-			plain = *c >= 0x20 && *c != '"' && *c != '\\';
+			plain = *c >= 0x20 && *c < 0x80 && *c != '"' && *c != '\\';
 		if (plain) {
 			*p++ = '"';
 			p = put_str(p, st);
@@ -333,7 +359,8 @@ static void stream_all(struct sink *o, const struct gi_snapshot *s)
 		p = put_str(p, ", \"group\": ");
 		p = put_num(p, g->group >= 0, false, (uint64_t)g->group);
 		p = put_str(p, ", \"parent_goid\": ");
-		p = put_num(p, g->parent_goid != 0, false, g->parent_goid);
+		p = put_num(p, g->parent_goid != 0, false,
+		            g->parent_goid > INT64_MAX ? INT64_MAX : g->parent_goid);
 		p = put_str(p, ", \"tid\": ");
 		p = put_num(p, g->tid != 0, g->tid < 0, (uint64_t)(g->tid < 0 ? -(int64_t)g->tid : g->tid));
 		p = put_str(p, g->locked ? ", \"locked\": true" : ", \"locked\": false");

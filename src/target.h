@@ -55,6 +55,10 @@ struct gi_mem {
 	int fd;          /* /proc/PID/mem, when process_vm_readv is refused */
 	bool use_fd;
 	uint64_t bytes, calls;
+	uint64_t garbage_seed, garbage_rate;  /* test hook: see gi_mem_open */
+	const uint8_t *local;  /* gi_mem_open_buffer: memory served from here, not a process */
+	uint64_t local_base;
+	size_t local_len;
 };
 struct gi_readreq {
 	uint64_t addr;
@@ -63,6 +67,8 @@ struct gi_readreq {
 	int err;         /* 0 or errno for this request */
 };
 int gi_mem_open(struct gi_mem *m, int pid);
+/* Memory from a buffer holding [base, base+len) of some address space (tests, fuzzing). */
+void gi_mem_open_buffer(struct gi_mem *m, uint64_t base, const void *data, size_t len);
 /* Reads len bytes exactly. 0 or -errno (-EFAULT unreadable, -ESRCH gone). */
 int gi_mem_read(struct gi_mem *m, uint64_t addr, void *buf, size_t len);
 /* Reads many requests in few system calls. Returns how many failed; -ESRCH if the process
