@@ -457,9 +457,11 @@ static void write_verdict(struct gi_diff *d)
 	}
 	if (!said && a->gor_available && b->gor_available &&
 	    gi_beyond_noise(GI_M_GOROUTINES, d->gor_delta, a->gor_total))
-		claim(d, "goroutines", d->gor_delta, "goroutines %+lld (%llu -> %llu), spread over "
-		      "stacks none of which grew beyond noise", (long long)d->gor_delta,
-		      (unsigned long long)a->gor_total, (unsigned long long)b->gor_total);
+		claim(d, "goroutines", d->gor_delta, "goroutines %+lld (%llu -> %llu), %s",
+		      (long long)d->gor_delta, (unsigned long long)a->gor_total,
+		      (unsigned long long)b->gor_total,
+		      d->stacks_known ? "spread over stacks none of which grew beyond noise"
+		                      : "where is unknown: the stacks were not read in both snapshots");
 
 	/* Heap: the size classes that grew beyond noise, else the heap in use. */
 	said = 0;

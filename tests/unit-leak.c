@@ -28,6 +28,7 @@ struct tdoc {
 	size_t ng;
 	uint64_t heap_rss, anon_rss;
 	json_t *heap;             /* the "heap" object, or NULL */
+	bool nostacks;            /* goroutines counted, stacks not read */
 	const char *time;
 };
 
@@ -65,13 +66,18 @@ static char *write_doc(const struct tdoc *d, const char *name)
 		"size", (json_int_t)(64 << 20), "rss", (json_int_t)d->heap_rss,
 		"start", "0x7f0000000000", "end", "0x7f0010000000", "perms", "rw-p", "kind", "anonymous",
 		"size", (json_int_t)(256 << 20), "rss", (json_int_t)d->anon_rss);
+	if (d->nostacks) {
+		json_decref(groups);
+		json_decref(all);
+	}
 	json_t *root = json_pack(
 		"{s:i, s:{s:i, s:s, s:s}, s:{s:s}, s:{s:b, s:I, s:o, s:b, s:o, s:o}, "
 		"s:{s:b, s:I, s:o}}",
 		"format_version", 1, "target", "pid", 42, "exe", "/srv/app", "comm", "app",
 		"capture", "time", d->time ? d->time : "2026-11-23T08:00:00Z",
 		"goroutines", "available", 1, "total", (json_int_t)total, "by_status", bys,
-		"stacks_available", 1, "groups", groups, "all", all,
+		"stacks_available", !d->nostacks, "groups", d->nostacks ? json_array() : groups,
+		"all", d->nostacks ? json_array() : all,
 		"memory", "available", 1, "rss", (json_int_t)(d->heap_rss + d->anon_rss),
 		"mappings", maps);
 	if (d->heap)
@@ -295,6 +301,28 @@ static void test_noise(void)
 	fclose(m);
 	CHECK(has(buf, "Verdict: nothing grew beyond noise"));
 	free(buf);
+	gi_diff_free(d);
+	gi_snapshot_free(&sa);
+	gi_snapshot_free(&sb);
+}
+
+static void test_no_stacks(void)
+{
+	/* Goroutines counted but their stacks not read: growth said, without a place. */
+	struct tdoc a = {.g = {{"main.h", "/src/app/h.go", 5, "chan send", 20, 100, NULL}}, .ng = 1,
+	                 .heap_rss = 1 << 20, .anon_rss = 1 << 20};
+	struct tdoc b = a;
+	b.g[0].count = 220;
+	b.nostacks = true;
+	struct gi_snapshot sa, sb;
+	load(&a, "a.snap", &sa);
+	load(&b, "b.snap", &sb);
+	const struct gi_snapshot *v[2] = {&sa, &sb};
+	struct gi_diff *d = gi_diff_new(v, 2);
+	CHECK(!d->stacks_known && !d->stuck_known && d->ngroups == 0);
+	const struct gi_claim *c = claim_of(d, "goroutines");
+	CHECK(c && has(c->text, "goroutines +200 (20 -> 220), where is unknown: the stacks were "
+	                        "not read in both snapshots"));
 	gi_diff_free(d);
 	gi_snapshot_free(&sa);
 	gi_snapshot_free(&sb);
@@ -608,6 +636,7 @@ int main(void)
 	test_groups_and_verdict();
 	test_stuck_needs_same_status();
 	test_noise();
+	test_no_stacks();
 	test_heap_claims();
 	test_shapes();
 	test_failon();
