@@ -65,11 +65,11 @@ static const char usage_snapshot[] =
 
 static const char usage_show[] =
 	"usage: goinspect show [--json] [--top N] [--all] [--state S] [--func REGEX]\n"
-	"                      [--group-by KEY] FILE\n"
+	"                      [--group-by KEY] [--alloc-stacks] FILE\n"
 	"\n"
 	"Print the full report of a snapshot: target, capture, goroutines by status and\n"
-	"wait reason, goroutines grouped by stack, memory by kind and a pmap-like table\n"
-	"of mappings.\n"
+	"wait reason, goroutines grouped by stack, allocation sites (the runtime's heap\n"
+	"profile), memory by kind and a pmap-like table of mappings.\n"
 	"\n"
 	"  -j, --json           print the snapshot as JSON (the documented contract)\n"
 	"  -n, --top N          at most N rows per table, N groups\n"
@@ -79,6 +79,7 @@ static const char usage_show[] =
 	"  -g, --group-by KEY   stack (default), function (first frame in the program's\n"
 	"                       own code), creator (created by), reason (wait reason)\n"
 	"                       or label=NAME (the value of a pprof label)\n"
+	"      --alloc-stacks   every allocation site with its whole stack\n"
 	"  -h, --help           this help\n";
 
 static const char usage_diff[] =
@@ -424,6 +425,7 @@ static int cmd_snapshot(int argc, char **argv)
 		else
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}
+	struct gi_mprof *mprof = t.lay ? gi_mprof_prepare(&t) : NULL;
 	gi_layout_release(t.lay);  /* layouts are resolved: give libdw's memory back before the copy */
 
 	/* The stop. Nothing but copying happens in it. */
@@ -531,6 +533,11 @@ static int cmd_snapshot(int argc, char **argv)
 	free(sps);
 	if (gor && !s.gor_error)
 		gi_gor_analyze(gor, &s);
+	if (mprof)
+		gi_mprof_read(mprof, &t, gor ? gi_gor_pcln(gor) : NULL, &s.mprof);
+	else
+		s.mprof.note = xstrdup(t.lay ? "the runtime's heap profile was not found"
+		                             : "the runtime's heap profile was not read: no layouts");
 	gi_native_analyze(native, &s);  /* needs s.mem, to name modules */
 	gi_gor_free(gor);  /* the copy is no longer needed: give its memory back */
 	gor = NULL;
@@ -570,6 +577,7 @@ out:
 	gi_attach_free(&at);
 	gi_native_free(native);
 	gi_gor_free(gor);
+	gi_mprof_free(mprof);
 	gi_layout_close(t.lay);
 	gi_mem_close(&t.mem);
 	gi_snapshot_free(&s);
@@ -609,6 +617,7 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 		{"colour", required_argument, NULL, 'C'},
 		{"fail-on", required_argument, NULL, 'F'},
 		{"html", required_argument, NULL, 'H'},
+		{"alloc-stacks", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -618,11 +627,13 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 	int o;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, show ? "+jn:as:f:g:h" : "+jn:h", opts, NULL)) != -1) {
-		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g'))
-			return usage_error(usage, "--all, --state, --func and --group-by are for show");
+		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g' || o == 'S'))
+			return usage_error(usage, "--all, --state, --func, --group-by and "
+			                          "--alloc-stacks are for show");
 		if (show && (o == 'F' || o == 'H' || o == 'C'))
 			return usage_error(usage, "--fail-on, --html and --color are for diff");
 		switch (o) {
+		case 'S': ro->alloc_stacks = true; break;
 		case 'C':
 			if (!strcmp(optarg, "always"))
 				ro->color = true;

@@ -363,6 +363,8 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 		}
 	}
 
+	gi_report_memprof_show(out, s, o);
+
 	const struct gi_memory *m = &s->mem;
 	fprintf(out, "\nMemory: ");
 	if (!m->available) {
@@ -764,6 +766,8 @@ static json_t *diff_json(const struct gi_diff *d, const char *const *paths)
 		}
 		json_object_set_new(heap, "size_classes", cl);
 	}
+	/* the allocation sites of the runtime's heap profile */
+	json_object_set_new(heap, "profile", (json_t *)gi_report_memprof_diff_json(a, b));
 	json_object_set_new(root, "heap", heap);
 
 	if (trend) {
@@ -1011,6 +1015,7 @@ int gi_report_diff(FILE *out, const struct gi_diff *d, const char *const *paths,
 	}
 
 	print_heap(out, d, o);
+	gi_report_memprof_diff(out, a, b, o);
 
 	fprintf(out, "\n%sMemory:%s RSS %s -> %s (", paint(o, C_BOLD), paint(o, C_OFF),
 	        SZ(a->mem.rss), SZ(b->mem.rss));

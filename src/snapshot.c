@@ -76,6 +76,7 @@ void gi_snapshot_free(struct gi_snapshot *s)
 	gi_counts_free(&s->by_status);
 	gi_counts_free(&s->system_by_status);
 	gi_memory_free(&s->mem);
+	gi_memprof_free(&s->mprof);
 	memset(s, 0, sizeof *s);
 }
 
@@ -158,6 +159,32 @@ static json_t *groups_json(const struct gi_snapshot *s)
 }
 
 #define ALL_MARK "\001goroutines.all\001"
+
+static json_t *memprof_json(const struct gi_memprof *p)
+{
+	json_t *sites = json_array();
+	for (size_t i = 0; i < p->nsites; i++) {
+		const struct gi_memsite *m = &p->sites[i];
+		json_t *frames = json_array(), *pcs = json_array();
+		for (size_t j = 0; j < m->nframes; j++)
+			json_array_append_new(frames, frame_json(&m->frames[j]));
+		for (size_t j = 0; j < m->npcs; j++)
+			json_array_append_new(pcs, hex(m->pcs[j]));
+		json_array_append_new(sites, json_pack(
+			"{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o, s:o}",
+			"inuse_objects", (json_int_t)m->est_inuse_objects,
+			"inuse_bytes", (json_int_t)m->est_inuse_bytes,
+			"alloc_objects", (json_int_t)m->est_alloc_objects,
+			"alloc_bytes", (json_int_t)m->est_alloc_bytes,
+			"sampled", "inuse_objects", (json_int_t)m->inuse_objects,
+			"inuse_bytes", (json_int_t)m->inuse_bytes,
+			"alloc_objects", (json_int_t)m->alloc_objects,
+			"alloc_bytes", (json_int_t)m->alloc_bytes,
+			"frames", frames, "pcs", pcs));
+	}
+	return json_pack("{s:b, s:o, s:I, s:o}", "available", p->available, "note",
+	                 str_or_null(p->note), "rate", (json_int_t)p->rate, "sites", sites);
+}
 
 static json_t *build(const struct gi_snapshot *s, bool placeholder)
 {
@@ -247,6 +274,12 @@ memory:;
 		"error", str_or_null(m->error), "size", u64(m->size), "rss", u64(m->rss),
 		"pss", u64(m->pss), "anonymous", u64(m->anonymous), "swap", u64(m->swap),
 		"dirty", u64(m->dirty), "mappings", maps));
+	json_t *heap = json_object_get(root, "heap");
+	if (!heap) {
+		heap = json_object();
+		json_object_set_new(root, "heap", heap);
+	}
+	json_object_set_new(heap, "profile", memprof_json(&s->mprof));
 	return root;
 }
 
@@ -583,6 +616,52 @@ static void read_frame(struct rd *r, json_t *o, struct gi_gframe *f)
 	f->line = (int)get_i64_or(r, o, "line", 0);
 }
 
+static void read_memprof(struct rd *r, json_t *o, struct gi_memprof *p)
+{
+	p->available = get_bool(r, o, "available");
+	p->note = get_str(r, o, "note");
+	p->rate = get_i64_or(r, o, "rate", 0);
+	json_t *a = json_object_get(o, "sites"), *e;
+	if (!a || json_is_null(a))
+		return;
+	if (!json_is_array(a) || json_array_size(a) > MAX_ITEMS) {
+		fail(r, "truncated or corrupt snapshot: \"sites\" is not an array");
+		return;
+	}
+	p->sites = xcalloc(json_array_size(a) + 1, sizeof *p->sites);
+	size_t i;
+	json_array_foreach(a, i, e) {
+		if (!json_is_object(e) || r->bad) {
+			fail(r, "truncated or corrupt snapshot: allocation site %zu is not an object", i);
+			return;
+		}
+		struct gi_memsite *m = &p->sites[p->nsites++];
+		m->est_inuse_objects = get_i64_or(r, e, "inuse_objects", 0);
+		m->est_inuse_bytes = get_i64_or(r, e, "inuse_bytes", 0);
+		m->est_alloc_objects = get_i64_or(r, e, "alloc_objects", 0);
+		m->est_alloc_bytes = get_i64_or(r, e, "alloc_bytes", 0);
+		json_t *sm = json_object_get(e, "sampled");
+		if (sm && json_is_object(sm)) {
+			m->inuse_objects = get_i64_or(r, sm, "inuse_objects", 0);
+			m->inuse_bytes = get_i64_or(r, sm, "inuse_bytes", 0);
+			m->alloc_objects = get_i64_or(r, sm, "alloc_objects", 0);
+			m->alloc_bytes = get_i64_or(r, sm, "alloc_bytes", 0);
+		}
+		json_t *fr = json_object_get(e, "frames"), *f;
+		size_t j;
+		if (fr && json_is_array(fr) && json_array_size(fr) <= MAX_ITEMS) {
+			m->frames = xcalloc(json_array_size(fr) + 1, sizeof *m->frames);
+			json_array_foreach(fr, j, f) read_frame(r, f, &m->frames[m->nframes++]);
+		}
+		json_t *pcs = json_object_get(e, "pcs"), *pc;
+		if (pcs && json_is_array(pcs) && json_array_size(pcs) <= MAX_ITEMS) {
+			m->pcs = xcalloc(json_array_size(pcs) + 1, sizeof *m->pcs);
+			json_array_foreach(pcs, j, pc) if (json_is_string(pc))
+				m->pcs[m->npcs++] = strtoull(json_string_value(pc), NULL, 16);
+		}
+	}
+}
+
 static void read_groups(struct rd *r, json_t *gor, struct gi_snapshot *s)
 {
 	json_t *a = json_object_get(gor, "groups");
@@ -796,6 +875,10 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		read_groups(&r, g, s);
 		read_all(&r, g, s);
 	}
+	json_t *heap = obj(&r, root, "heap", false);
+	json_t *prof = heap ? obj(&r, heap, "profile", false) : NULL;
+	if (prof)
+		read_memprof(&r, prof, &s->mprof);
 	json_t *nt = obj(&r, root, "native_threads", false);
 	if (nt) {
 		s->native_available = get_bool(&r, nt, "available");

@@ -183,6 +183,16 @@ void gi_gor_free(struct gi_gor *g);
 
 struct gi_pcln *gi_gor_pcln(struct gi_gor *g);
 
+/* ---- memprof.c ---- */
+struct gi_mprof;
+/* Before the stop: where the heap profile's globals are; NULL when they cannot be found. */
+struct gi_mprof *gi_mprof_prepare(struct gi_target *t);
+/* After the stop: the runtime's heap profile as runtime.MemProfile would return it, every
+ * site symbolized with pcln (may be NULL). */
+void gi_mprof_read(struct gi_mprof *m, struct gi_target *t, struct gi_pcln *pcln,
+                   struct gi_memprof *out);
+void gi_mprof_free(struct gi_mprof *m);
+
 /* ---- native.c ---- */
 struct gi_native;
 /* While stopped: registers and the top of the stack of every thread not in Go code. */

@@ -277,3 +277,15 @@ char *gi_utf8_fix(const char *s)
 	*o = 0;
 	return out;
 }
+
+bool gi_func_is_user(const char *func)
+{
+	if (!func)
+		return false;
+	if (!strncmp(func, "main.", 5))
+		return true;
+	const char *slash = strchr(func, '/');
+	if (!slash)
+		return false;  /* "sync.(*Mutex).Lock": a one-element path, so standard */
+	return memchr(func, '.', (size_t)(slash - func)) != NULL;
+}
