@@ -62,7 +62,7 @@ _goinspect()
 		-g|--group-by) COMPREPLY=($(compgen -W "stack function creator reason label=" -- "$cur")); compopt -o nospace 2> /dev/null; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --top --all --state --func --group-by --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--json --top --all --state --func --group-by --alloc-stacks --help" -- "$cur"))
 		else
 			_goinspect_snaps
 		fi
