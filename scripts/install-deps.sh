@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what goinspect needs to build and to run its test suite, on Debian 12 or Ubuntu
 # 22.04 and later, as root: a C toolchain, autotools, elfutils (libelf, libdw), libunwind,
-# capstone, jansson, zlib; jq, strace, setpriv, clang (libFuzzer) and valgrind for the tests;
+# capstone, jansson, zlib, protobuf-c (the pprof export); jq, strace, setpriv, clang
+# (libFuzzer), valgrind and chromium (to render the HTML report headless) for the tests;
 # and a Go toolchain to build the test programs (goinspect itself never needs Go).
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
@@ -12,6 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 pkgs="build-essential autoconf automake libtool pkg-config
 	libdw-dev libelf-dev libunwind-dev libcapstone-dev libjansson-dev zlib1g-dev
+	libprotobuf-c-dev protobuf-c-compiler chromium
 	libdebuginfod-dev debuginfod gccgo
 	jq strace util-linux procps gzip curl ca-certificates binutils valgrind"
 # clang with libFuzzer for the fuzzing test: the newest the archive has.

@@ -34,6 +34,7 @@ enum gi_exit {
 	GI_EXIT_PERM = 3,      /* not allowed to trace it: permissions, Yama, already traced */
 	GI_EXIT_SNAPFILE = 4,  /* a snapshot file cannot be read: missing, truncated, corrupt, newer */
 	GI_EXIT_IO = 5,        /* an output file cannot be written */
+	GI_EXIT_FAILON = 6,    /* diff --fail-on: a threshold was crossed */
 	GI_EXIT_USAGE = 64,    /* bad command line */
 	GI_EXIT_INTERNAL = 70, /* a bug in goinspect */
 };
@@ -234,6 +235,21 @@ struct gi_cthread {
 	bool truncated;
 };
 
+/* The heap half of a snapshot, as diff reads it (heap.* in goinspect-snapshot(5)): every
+ * figure is optional, and absent ones are left out of the comparison, never guessed. */
+struct gi_heapclass {
+	int cls;                /* size class; 0: large objects */
+	uint64_t size;          /* object size in bytes; 0 for large objects */
+	uint64_t spans, objects, bytes;
+};
+struct gi_heapview {
+	bool available;
+	bool has_inuse, has_objects, has_stack, has_classes;
+	uint64_t heap_inuse, heap_objects, stack_inuse;
+	struct gi_heapclass *classes;
+	size_t nclasses;
+};
+
 /* ---- snapshot.c ---- */
 /* One allocation site of the runtime's heap profile: a bucket's stack and counts. */
 struct gi_memsite {
@@ -300,6 +316,7 @@ struct gi_snapshot {
 	size_t nnative;
 	/* memory */
 	struct gi_memory mem;
+	struct gi_heapview heapv;  /* read back from heap.* (leak.c) */
 	/* the runtime's own heap profile (its sampled allocation sites) */
 	struct gi_memprof mprof;
 };
@@ -319,7 +336,7 @@ int gi_snapshot_print(FILE *f, const struct gi_snapshot *s);
 /* ---- report.c ---- */
 struct gi_report_opts {
 	bool json;
-	bool color;      /* reserved */
+	bool color;      /* ANSI colours (a terminal, NO_COLOR unset, or --color=always) */
 	int top;         /* rows per table, 0 = all */
 	bool all;        /* show: every goroutine, like a debug=2 dump */
 	bool alloc_stacks;     /* show: allocation sites with their whole stacks */
@@ -335,7 +352,114 @@ void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct
 /* {"sites": [...]} for diff --json's heap.profile (a json_t *). */
 void *gi_report_memprof_diff_json(const struct gi_snapshot *a, const struct gi_snapshot *b);
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o);
-int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snapshot *b,
+struct gi_diff;
+/* diff of two or more snapshots (paths: their file names, for the trend). */
+int gi_report_diff(FILE *out, const struct gi_diff *d, const char *const *paths,
                    const struct gi_report_opts *o);
+
+/* What a group is "doing": its first frame in the program's own code, else the first frame
+ * outside the runtime (report.c). */
+const struct gi_gframe *gi_group_where(const struct gi_ggroup *g);
+
+/* ---- leak.c: what grew between snapshots, and the verdict ---- */
+void gi_heapview_read(const void *json_root, struct gi_heapview *h);
+void gi_heapview_free(struct gi_heapview *h);
+
+/* Noise: growth below these floors is never called growth. A change counts when it is at
+ * least the absolute floor AND at least the percentage of the earlier value. Documented in
+ * goinspect(1), NOISE. */
+#define GI_NOISE_GOROUTINES 10            /* goroutines, per group or in total */
+#define GI_NOISE_GOROUTINES_PCT 5
+#define GI_NOISE_CLASS_BYTES (256 << 10)  /* bytes, per heap size class */
+#define GI_NOISE_HEAP_BYTES (1 << 20)     /* bytes, heap in use */
+#define GI_NOISE_RSS_BYTES (4 << 20)      /* bytes, RSS in total or outside the Go heap */
+#define GI_NOISE_PCT 10
+enum gi_measure { GI_M_GOROUTINES, GI_M_CLASS, GI_M_HEAP, GI_M_RSS };
+bool gi_beyond_noise(enum gi_measure m, int64_t delta, uint64_t before);
+
+/* The shape of a series over three or more snapshots. */
+enum gi_shape {
+	GI_SHAPE_NONE,        /* fewer than three snapshots */
+	GI_SHAPE_FLAT,        /* no step and no total beyond noise */
+	GI_SHAPE_STEADY,      /* grew beyond noise in total, and at every step */
+	GI_SHAPE_STEP,        /* one step holds >= 80% of the growth, no other moved > 10% of it */
+	GI_SHAPE_IRREGULAR,   /* grew beyond noise, otherwise */
+	GI_SHAPE_SHRINKING,   /* fell beyond noise in total */
+	GI_SHAPE_FLUCTUATING, /* steps beyond noise that cancel out */
+};
+enum gi_shape gi_series_shape(enum gi_measure m, const int64_t *v, size_t n, size_t *step_at);
+const char *gi_shape_name(enum gi_shape s);  /* "steady growth" */
+const char *gi_shape_word(enum gi_shape s);  /* "steady", for JSON */
+
+struct gi_group_delta {
+	const struct gi_ggroup *a, *b;  /* in the first and last snapshot; NULL: absent there */
+	const struct gi_ggroup *rep;    /* the first one seen */
+	const struct gi_ggroup **per;   /* per snapshot */
+	int64_t *series;                /* count per snapshot */
+	int64_t delta;                  /* last - first */
+	uint64_t stuck;                 /* same goid, stack and status in the first and last */
+	enum gi_shape shape;
+	size_t step_at, order;
+};
+struct gi_class_delta {
+	int cls;
+	uint64_t size;
+	uint64_t objects_before, objects_after, bytes_before, bytes_after;
+	int64_t objects_delta, bytes_delta;
+	int64_t *series;                /* bytes per snapshot */
+	enum gi_shape shape;
+	size_t step_at;
+};
+struct gi_claim {
+	const char *kind;   /* goroutines, heap, rss, rss-outside-heap */
+	char *text;
+	int64_t value;      /* the delta the claim states */
+	int64_t ref;        /* index into groups or classes; -1 */
+};
+struct gi_diff {
+	const struct gi_snapshot *const *snaps;
+	size_t nsnaps;
+	bool stacks_known, stuck_known, heap_known, heap_objects_known, stack_known,
+	     classes_known;
+	int64_t gor_delta, rss_delta, rss_goheap_delta, rss_outside_delta;
+	int64_t heap_inuse_delta, heap_objects_delta, stack_inuse_delta;
+	struct gi_group_delta *groups;  /* growth first (largest first), then the shrunk */
+	size_t ngroups;
+	size_t **uidx;                  /* [snapshot][group] -> index into groups */
+	uint64_t stuck;
+	struct gi_class_delta *classes; /* by bytes_delta, largest first */
+	size_t nclasses;
+	int64_t *gor_series, *rss_series, *heap_series;
+	enum gi_shape gor_shape, rss_shape, heap_shape;
+	struct gi_claim *claims;        /* the verdict; none when nothing grew beyond noise */
+	size_t nclaims;
+};
+struct gi_diff *gi_diff_new(const struct gi_snapshot *const *snaps, size_t n);
+void gi_diff_free(struct gi_diff *d);
+
+/* diff --fail-on goroutines=+N,heap=+SIZE,rss=+SIZE */
+struct gi_failon {
+	bool has_goroutines, has_heap, has_rss;
+	int64_t goroutines, heap, rss;
+};
+int gi_failon_parse(const char *spec, struct gi_failon *f, char *err, size_t errlen);
+/* The number of thresholds crossed (each said on msg), or -1 with err when a snapshot lacks
+ * the figure a threshold is on. */
+int gi_failon_check(const struct gi_failon *f, const struct gi_diff *d, FILE *msg,
+                    char *err, size_t errlen);
+
+/* ---- export.c ---- */
+/* A gzipped pprof profile.proto: the goroutine profile, or the heap by size class. 0; -1 with
+ * err when the file cannot be written; -2 when the snapshot lacks what is asked. */
+int gi_export_pprof(const struct gi_snapshot *s, bool heap, const char *path, char *err,
+                    size_t errlen);
+/* Folded stacks ("outer;...;inner COUNT" per group). 0, or -2 with err. */
+int gi_export_folded(const struct gi_snapshot *s, FILE *f, char *err, size_t errlen);
+
+/* ---- html.c: diff --html ---- */
+/* One self-contained page (no external resource): the verdict, a flame graph of the stacks
+ * that grew, bar charts of what grew. 0, or -1 with err. */
+int gi_html_write(const struct gi_diff *d, const char *const *paths, const char *out,
+                  char *err, size_t errlen);
 
 #endif

@@ -26,8 +26,10 @@ static const char usage_main[] =
 	"                      stop PID briefly, copy what is needed, write a snapshot file\n"
 	"  show [--json] [--top N] FILE\n"
 	"                      the full report of a snapshot\n"
-	"  diff [--json] [--top N] A B\n"
-	"                      what grew between snapshot A and snapshot B\n"
+	"  diff [--json] [--top N] [--fail-on LIMITS] [--html FILE] A B [C...]\n"
+	"                      what grew between the snapshots: the verdict first\n"
+	"  export [--format pprof|folded] [--profile goroutine|heap] [-o OUT] FILE\n"
+	"                      a snapshot as a pprof profile or folded stacks\n"
 	"  help [COMMAND]      help on a command\n"
 	"\n"
 	"options: --help, --version\n"
@@ -36,7 +38,8 @@ static const char usage_main[] =
 	"(no such process, zombie, exited, not Go, unsupported Go version or architecture,\n"
 	"gccgo, --debuginfo not from the same build);\n"
 	"3 not permitted to trace it; 4 a snapshot file cannot be read; 5 an output file\n"
-	"cannot be written; 64 usage error; 70 internal error.\n"
+	"cannot be written; 6 diff --fail-on: a limit was crossed; 64 usage error;\n"
+	"70 internal error.\n"
 	"\n"
 	"See goinspect(1) and goinspect-snapshot(5).\n";
 
@@ -85,14 +88,23 @@ static const char usage_show[] =
 	"  -h, --help           this help\n";
 
 static const char usage_diff[] =
-	"usage: goinspect diff [--json] [--top N] A B\n"
+	"usage: goinspect diff [--json] [--top N] [--fail-on LIMITS] [--html FILE] A B [C...]\n"
 	"\n"
-	"Compare two snapshots of the same program: goroutines per status and wait\n"
-	"reason, RSS, PSS, anonymous memory and swap, per kind and per mapping.\n"
+	"Compare snapshots of the same program, oldest first: the verdict (what grew\n"
+	"beyond noise, and what it looks like), goroutines per status, goroutine groups\n"
+	"by growth with those stuck since the first snapshot, heap size classes, RSS per\n"
+	"kind and per mapping. With three or more snapshots, the trend of each: steady\n"
+	"growth or a one-off step.\n"
 	"\n"
-	"  -j, --json     print the difference as JSON\n"
-	"  -n, --top N    at most N rows per table\n"
-	"  -h, --help     this help\n";
+	"  -j, --json           print the difference as JSON\n"
+	"  -n, --top N          at most N rows per table\n"
+	"      --fail-on LIMITS exit 6 when the growth from the first to the last snapshot\n"
+	"                       passes a limit: goroutines=+N,heap=+SIZE,rss=+SIZE\n"
+	"                       (SIZE: 512KiB, 64MiB, 1GiB)\n"
+	"      --html FILE      also write a self-contained HTML report: the verdict, a\n"
+	"                       flame graph of the stacks that grew, bar charts\n"
+	"      --color WHEN     auto (a terminal, unless NO_COLOR is set), always, never\n"
+	"  -h, --help           this help\n";
 
 static int usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -622,6 +634,19 @@ out:
 /* ---- show and diff ---- */
 
 static regex_t func_re;
+static const char *fail_on_spec, *html_path;
+
+/* --color=auto (the default): colours on a terminal only, and never when NO_COLOR is set to
+ * anything (no-color.org) or TERM is dumb. */
+static bool color_auto(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (nc && *nc)
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(STDOUT_FILENO);
+}
 
 static int parse_report_opts(int argc, char **argv, const char *usage, struct gi_report_opts *ro,
                              int nfiles)
@@ -633,11 +658,16 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 		{"state", required_argument, NULL, 's'},
 		{"func", required_argument, NULL, 'f'},
 		{"group-by", required_argument, NULL, 'g'},
+		{"color", required_argument, NULL, 'C'},
+		{"colour", required_argument, NULL, 'C'},
+		{"fail-on", required_argument, NULL, 'F'},
+		{"html", required_argument, NULL, 'H'},
 		{"alloc-stacks", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
 	memset(ro, 0, sizeof *ro);
+	ro->color = color_auto();
 	bool show = usage == usage_show;
 	int o;
 	optind = 1;
@@ -645,8 +675,22 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g' || o == 'S'))
 			return usage_error(usage, "--all, --state, --func, --group-by and "
 			                          "--alloc-stacks are for show");
+		if (show && (o == 'F' || o == 'H' || o == 'C'))
+			return usage_error(usage, "--fail-on, --html and --color are for diff");
 		switch (o) {
 		case 'S': ro->alloc_stacks = true; break;
+		case 'C':
+			if (!strcmp(optarg, "always"))
+				ro->color = true;
+			else if (!strcmp(optarg, "never"))
+				ro->color = false;
+			else if (!strcmp(optarg, "auto"))
+				ro->color = color_auto();
+			else
+				return usage_error(usage, "bad --color '%s' (auto, always, never)", optarg);
+			break;
+		case 'F': fail_on_spec = optarg; break;
+		case 'H': html_path = optarg; break;
 		case 'a': ro->all = true; break;
 		case 's': ro->state = optarg; break;
 		case 'f': {
@@ -680,9 +724,12 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 		default: return usage_error(usage, "bad option");
 		}
 	}
-	if (argc - optind != nfiles)
-		return usage_error(usage, nfiles == 1 ? "show takes one snapshot file"
-		                                      : "diff takes two snapshot files");
+	if (nfiles == 1 && argc - optind != 1)
+		return usage_error(usage, "show takes one snapshot file");
+	if (nfiles == 2 && argc - optind < 2)
+		return usage_error(usage, "diff takes two or more snapshot files, oldest first");
+	if (ro->json)
+		ro->color = false;
 	return 0;
 }
 
@@ -726,22 +773,153 @@ static int cmd_diff(int argc, char **argv)
 	int r = parse_report_opts(argc, argv, usage_diff, &ro, 2);
 	if (r)
 		return r < 0 ? GI_EXIT_OK : r;
-	struct gi_snapshot a, b;
-	memset(&a, 0, sizeof a);
-	memset(&b, 0, sizeof b);
-	if ((r = load(argv[optind], &a)) != 0)
-		return r;
-	if ((r = load(argv[optind + 1], &b)) != 0) {
-		gi_snapshot_free(&a);
-		return r;
+	struct gi_failon fo;
+	char err[512];
+	if (fail_on_spec && gi_failon_parse(fail_on_spec, &fo, err, sizeof err) != 0)
+		return usage_error(usage_diff, "bad --fail-on: %s", err);
+	size_t n = (size_t)(argc - optind);
+	struct gi_snapshot *s = xcalloc(n, sizeof *s);
+	const struct gi_snapshot **sp = xcalloc(n, sizeof *sp);
+	const char *const *paths = (const char *const *)(argv + optind);
+	int rc = GI_EXIT_OK;
+	size_t loaded = 0;
+	for (; loaded < n; loaded++) {
+		if ((rc = load(paths[loaded], &s[loaded])) != 0)
+			goto out;
+		sp[loaded] = &s[loaded];
 	}
-	if (a.pid != b.pid || (a.exe && b.exe && strcmp(a.exe, b.exe) != 0))
-		gi_warn("the snapshots are of different processes (PID %d %s, PID %d %s)", a.pid,
-		        a.exe ? a.exe : "?", b.pid, b.exe ? b.exe : "?");
-	gi_report_diff(stdout, &a, &b, &ro);
-	gi_snapshot_free(&a);
-	gi_snapshot_free(&b);
-	return finish_output();
+	for (size_t i = 1; i < n; i++)
+		if (s[0].pid != s[i].pid || (s[0].exe && s[i].exe && strcmp(s[0].exe, s[i].exe) != 0)) {
+			gi_warn("the snapshots are of different processes (PID %d %s, PID %d %s)",
+			        s[0].pid, s[0].exe ? s[0].exe : "?", s[i].pid, s[i].exe ? s[i].exe : "?");
+			break;
+		}
+	struct gi_diff *d = gi_diff_new(sp, n);
+	if (html_path && gi_html_write(d, paths, html_path, err, sizeof err) != 0) {
+		gi_err("cannot write %s: %s", html_path, err);
+		gi_diff_free(d);
+		rc = GI_EXIT_IO;
+		goto out;
+	}
+	gi_report_diff(stdout, d, paths, &ro);
+	rc = finish_output();
+	if (rc == GI_EXIT_OK && fail_on_spec) {
+		fflush(stdout);
+		int crossed = gi_failon_check(&fo, d, stderr, err, sizeof err);
+		if (crossed < 0) {
+			gi_err("%s", err);
+			rc = GI_EXIT_SNAPFILE;
+		} else if (crossed > 0) {
+			rc = GI_EXIT_FAILON;
+		}
+	}
+	gi_diff_free(d);
+out:
+	for (size_t i = 0; i < loaded; i++)
+		gi_snapshot_free(&s[i]);
+	free(s);
+	free(sp);
+	return rc;
+}
+
+/* ---- export ---- */
+
+static const char usage_export[] =
+	"usage: goinspect export [--format pprof|folded] [--profile goroutine|heap] [-o OUT] FILE\n"
+	"\n"
+	"Write a snapshot in a format other tools read:\n"
+	"  pprof   a gzipped profile.proto, for `go tool pprof` (also with -base to compare\n"
+	"          two exports): the goroutine profile, the same groups and counts as\n"
+	"          goinspect's own, or with --profile heap the heap by size class\n"
+	"  folded  folded stacks (\"outer;...;inner COUNT\"), for flame graph tools\n"
+	"\n"
+	"  -f, --format F       pprof (default) or folded\n"
+	"  -p, --profile P      goroutine (default) or heap (pprof only)\n"
+	"  -o, --output OUT     write OUT (default: FILE without .snap, plus .pb.gz or\n"
+	"                       .folded; - for standard output with folded)\n"
+	"  -h, --help           this help\n";
+
+static int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"profile", required_argument, NULL, 'p'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	const char *format = "pprof", *profile = "goroutine", *out = NULL;
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+f:p:o:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': format = optarg; break;
+		case 'p': profile = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': fputs(usage_export, stdout); return GI_EXIT_OK;
+		default: return usage_error(usage_export, "bad option");
+		}
+	}
+	if (strcmp(format, "pprof") && strcmp(format, "folded"))
+		return usage_error(usage_export, "bad --format '%s' (pprof, folded)", format);
+	if (strcmp(profile, "goroutine") && strcmp(profile, "heap"))
+		return usage_error(usage_export, "bad --profile '%s' (goroutine, heap)", profile);
+	bool heap = !strcmp(profile, "heap"), pprof = !strcmp(format, "pprof");
+	if (heap && !pprof)
+		return usage_error(usage_export, "--profile heap is for --format pprof");
+	if (argc - optind != 1)
+		return usage_error(usage_export, "export takes one snapshot file");
+	const char *in = argv[optind];
+	char defname[PATH_MAX];
+	if (!out) {
+		size_t len = strlen(in);
+		const char *ext = pprof ? (heap ? ".heap.pb.gz" : ".pb.gz") : ".folded";
+		if (len > 5 && !strcmp(in + len - 5, ".snap"))
+			len -= 5;
+		else if (len > 8 && !strcmp(in + len - 8, ".snap.gz"))
+			len -= 8;
+		if (len + strlen(ext) >= sizeof defname)
+			return usage_error(usage_export, "file name too long: give -o");
+		snprintf(defname, sizeof defname, "%.*s%s", (int)len, in, ext);
+		out = defname;
+	}
+	if (pprof && !strcmp(out, "-"))
+		return usage_error(usage_export, "a pprof profile is binary: give -o FILE");
+	struct gi_snapshot s;
+	int r = load(in, &s);
+	if (r)
+		return r;
+	char err[512];
+	int rc = GI_EXIT_OK;
+	if (pprof) {
+		r = gi_export_pprof(&s, heap, out, err, sizeof err);
+	} else {
+		FILE *f = strcmp(out, "-") ? fopen(out, "we") : stdout;
+		if (!f) {
+			snprintf(err, sizeof err, "%s", strerror(errno));
+			r = -1;
+		} else {
+			r = gi_export_folded(&s, f, err, sizeof err);
+			if (f != stdout && fclose(f) != 0 && r == 0) {
+				snprintf(err, sizeof err, "%s", strerror(errno));
+				r = -1;
+			}
+		}
+	}
+	if (r == -2) {
+		gi_err("%s: %s", in, err);
+		rc = GI_EXIT_SNAPFILE;
+	} else if (r < 0) {
+		gi_err("cannot write %s: %s", out, err);
+		rc = GI_EXIT_IO;
+	} else if (strcmp(out, "-")) {
+		printf("%s\n", out);
+		rc = finish_output();
+	} else {
+		rc = finish_output();
+	}
+	gi_snapshot_free(&s);
+	return rc;
 }
 
 static const char *usage_for(const char *cmd)
@@ -752,6 +930,8 @@ static const char *usage_for(const char *cmd)
 		return usage_show;
 	if (!strcmp(cmd, "diff"))
 		return usage_diff;
+	if (!strcmp(cmd, "export"))
+		return usage_export;
 	return NULL;
 }
 
@@ -785,5 +965,7 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(argc - 1, argv + 1);
 	return usage_error(usage_main, "no such command '%s'", cmd);
 }

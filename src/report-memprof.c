@@ -144,8 +144,7 @@ void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct
 		return;
 	size_t n;
 	struct site_delta *d = site_deltas(&a->mprof, &b->mprof, &n);
-	fprintf(out, "\nAllocation sites by growth of memory in use (the runtime's heap profile, "
-	             "estimates):\n");
+	fprintf(out, "\nAllocation sites by growth of memory in use (heap profile, estimates):\n");
 	if (!n)
 		fprintf(out, "  no change\n");
 	else

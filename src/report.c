@@ -132,6 +132,11 @@ static const struct gi_gframe *top_user_frame(const struct gi_ggroup *g)
 	return g->nframes ? &g->frames[0] : NULL;
 }
 
+const struct gi_gframe *gi_group_where(const struct gi_ggroup *g)
+{
+	return top_user_frame(g);
+}
+
 /* --func: does a frame of the group match? */
 static bool group_matches(const struct gi_ggroup *g, const struct gi_report_opts *o)
 {
@@ -529,59 +534,6 @@ static const char *change_word(const struct map_delta *d)
 	return d->delta > 0 ? "grown" : d->delta < 0 ? "shrunk" : "same";
 }
 
-/* Groups matched across snapshots by their frames (functions, files and lines). */
-struct group_delta {
-	const struct gi_ggroup *a, *b;
-	int64_t delta;
-};
-
-static bool same_frames(const struct gi_ggroup *x, const struct gi_ggroup *y)
-{
-	if (x->nframes != y->nframes)
-		return false;
-	for (size_t i = 0; i < x->nframes; i++) {
-		const struct gi_gframe *p = &x->frames[i], *q = &y->frames[i];
-		if (p->line != q->line || strcmp(p->func ? p->func : "", q->func ? q->func : "") ||
-		    strcmp(p->file ? p->file : "", q->file ? q->file : ""))
-			return false;
-	}
-	return true;
-}
-
-static int gd_cmp(const void *x, const void *y)
-{
-	const struct group_delta *p = x, *q = y;
-	if (p->delta != q->delta)
-		return p->delta > q->delta ? -1 : 1;
-	uint64_t cp = p->b ? p->b->count : 0, cq = q->b ? q->b->count : 0;
-	return (cp < cq) - (cp > cq);
-}
-
-static struct group_delta *group_deltas(const struct gi_snapshot *a, const struct gi_snapshot *b,
-                                        size_t *n)
-{
-	struct group_delta *d = xcalloc(a->ngroups + b->ngroups + 1, sizeof *d);
-	bool *used = xcalloc(a->ngroups + 1, 1);
-	size_t k = 0;
-	for (size_t j = 0; j < b->ngroups; j++) {
-		const struct gi_ggroup *match = NULL;
-		for (size_t i = 0; i < a->ngroups && !match; i++)
-			if (!used[i] && same_frames(&a->groups[i], &b->groups[j])) {
-				match = &a->groups[i];
-				used[i] = true;
-			}
-		d[k++] = (struct group_delta){match, &b->groups[j],
-		                              (int64_t)b->groups[j].count - (int64_t)(match ? match->count : 0)};
-	}
-	for (size_t i = 0; i < a->ngroups; i++)
-		if (!used[i])
-			d[k++] = (struct group_delta){&a->groups[i], NULL, -(int64_t)a->groups[i].count};
-	free(used);
-	qsort(d, k, sizeof *d, gd_cmp);
-	*n = k;
-	return d;
-}
-
 static json_t *frames_json(const struct gi_ggroup *g)
 {
 	json_t *a = json_array();
@@ -598,157 +550,512 @@ static json_t *snap_brief(const struct gi_snapshot *s)
 	                 "pause_ns", (json_int_t)s->pause_ns, "partial", s->partial);
 }
 
-int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snapshot *b,
-                   const struct gi_report_opts *o)
+/* ---- colour, widths ---- */
+
+#define C_BOLD "\033[1m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_DIM "\033[2m"
+#define C_OFF "\033[0m"
+
+static const char *paint(const struct gi_report_opts *o, const char *code)
 {
+	return o && o->color ? code : "";
+}
+
+/* A right-aligned field of width w, red when it grew, green when it shrank. */
+static void dfield(FILE *out, const struct gi_report_opts *o, int w, int64_t delta,
+                   const char *text)
+{
+	fprintf(out, "%s%*s%s", paint(o, delta > 0 ? C_RED : delta < 0 ? C_GREEN : ""), w, text,
+	        paint(o, delta ? C_OFF : ""));
+}
+
+static const char *dcount(char *buf, size_t n, int64_t v)
+{
+	snprintf(buf, n, "%+lld", (long long)v);
+	return buf;
+}
+
+/* s cut to at most w columns, keeping its end (the most specific part of a Go name). */
+static const char *fit(char *buf, size_t n, const char *s, size_t w)
+{
+	size_t len = strlen(s);
+	if (len <= w || w < 8) {
+		snprintf(buf, n, "%s", s);
+		return buf;
+	}
+	snprintf(buf, n, "...%s", s + len - (w - 3));
+	return buf;
+}
+
+static const char *basename_of(const char *p)
+{
+	const char *s = p ? strrchr(p, '/') : NULL;
+	return s ? s + 1 : p ? p : "?";
+}
+
+/* Words wrapped at 78 columns, the first line after `first`, the rest indented by `indent`. */
+static void wrap(FILE *out, const char *first, const char *indent, const char *text)
+{
+	size_t col = strlen(first), ind = strlen(indent);
+	fputs(first, out);
+	const char *p = text;
+	bool start = true;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		size_t wl = (size_t)(e - p);
+		if (!wl)
+			break;
+		if (!start && col + 1 + wl > 78) {
+			fprintf(out, "\n%s", indent);
+			col = ind;
+			start = true;
+		}
+		if (!start) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, wl, out);
+		col += wl;
+		start = false;
+		p = e;
+	}
+	fputc('\n', out);
+}
+
+/* ---- diff: JSON ---- */
+
+static json_t *series_json(const int64_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+static json_t *frame_json(const struct gi_gframe *f)
+{
+	if (!f || !f->func)
+		return json_null();
+	return json_pack("{s:s?, s:s?, s:i}", "function", f->func, "file", f->file, "line", f->line);
+}
+
+static const char *group_change(const struct gi_group_delta *g)
+{
+	return !g->a ? "new" : !g->b ? "gone" : g->delta > 0 ? "grown" : g->delta < 0 ? "shrunk"
+	                                                                              : "same";
+}
+
+static json_t *diff_json(const struct gi_diff *d, const char *const *paths)
+{
+	const struct gi_snapshot *a = d->snaps[0], *b = d->snaps[d->nsnaps - 1];
 	size_t nsd, nmd;
 	struct status_delta *sd = status_deltas(a, b, &nsd);
 	struct map_delta *md = map_deltas(&a->mem, &b->mem, &nmd);
 	struct kind_sum ka[GI_MAP_KIND_COUNT], kb[GI_MAP_KIND_COUNT];
 	sum_kinds(&a->mem, ka);
 	sum_kinds(&b->mem, kb);
-	int64_t gdelta = (int64_t)b->gor_total - (int64_t)a->gor_total;
-	int64_t rdelta = (int64_t)b->mem.rss - (int64_t)a->mem.rss;
+	bool trend = d->nsnaps >= 3;
 
-	size_t ngd = 0;
-	struct group_delta *gd = (a->stacks_available && b->stacks_available)
-	                                 ? group_deltas(a, b, &ngd) : NULL;
-	if (o && o->json) {
-		json_t *groups = json_array();
-		for (size_t i = 0; i < ngd; i++) {
-			const struct gi_ggroup *g = gd[i].b ? gd[i].b : gd[i].a;
-			json_array_append_new(groups, json_pack(
-				"{s:I, s:I, s:I, s:s?, s:s, s:o}", "delta", (json_int_t)gd[i].delta,
-				"count_before", (json_int_t)(gd[i].a ? gd[i].a->count : 0),
-				"count_after", (json_int_t)(gd[i].b ? gd[i].b->count : 0),
-				"wait_reason", g->wait_reason,
-				"change", !gd[i].a ? "new" : !gd[i].b ? "gone" : gd[i].delta > 0 ? "grown"
-				          : gd[i].delta < 0 ? "shrunk" : "same",
-				"frames", frames_json(g)));
-		}
-		json_t *st = json_array();
-		for (size_t i = 0; i < nsd; i++)
-			json_array_append_new(st, json_pack("{s:s, s:I, s:I, s:I}", "status", sd[i].key,
-			                                    "before", (json_int_t)sd[i].before, "after",
-			                                    (json_int_t)sd[i].after, "delta",
-			                                    (json_int_t)sd[i].delta));
-		json_t *kinds = json_array();
-		for (int i = 0; i < GI_MAP_KIND_COUNT; i++)
-			if (ka[i].n || kb[i].n)
-				json_array_append_new(kinds, json_pack(
-					"{s:s, s:I, s:I, s:I}", "kind", gi_map_kind_name(i),
-					"rss_before", (json_int_t)ka[i].rss, "rss_after", (json_int_t)kb[i].rss,
-					"rss_delta", (json_int_t)kb[i].rss - (json_int_t)ka[i].rss));
-		json_t *maps = json_array();
-		for (size_t i = 0; i < nmd; i++) {
-			const struct gi_mapping *m = md[i].b ? md[i].b : md[i].a;
-			char s1[32], s2[32];
-			snprintf(s1, sizeof s1, "0x%llx", (unsigned long long)m->start);
-			snprintf(s2, sizeof s2, "0x%llx", (unsigned long long)m->end);
-			json_array_append_new(maps, json_pack(
-				"{s:s, s:s, s:s?, s:s, s:I, s:I, s:I, s:s}", "start", s1, "end", s2,
-				"path", m->path, "kind", gi_map_kind_name(m->kind),
-				"rss_before", (json_int_t)(md[i].a ? md[i].a->rss : 0),
-				"rss_after", (json_int_t)(md[i].b ? md[i].b->rss : 0),
-				"rss_delta", (json_int_t)md[i].delta, "change", change_word(&md[i])));
-		}
-		json_t *root = json_pack(
-			"{s:i, s:o, s:o, s:{s:b, s:I, s:I, s:I, s:o}, s:{s:I, s:I, s:I, s:I, s:I, s:I, "
-			"s:o, s:o}}",
-			"format_version", GI_FORMAT_VERSION, "before", snap_brief(a), "after",
-			snap_brief(b), "goroutines", "available", a->gor_available && b->gor_available,
-			"total_before", (json_int_t)a->gor_total, "total_after", (json_int_t)b->gor_total,
-			"total_delta", (json_int_t)gdelta, "by_status", st, "memory", "rss_before",
-			(json_int_t)a->mem.rss, "rss_after", (json_int_t)b->mem.rss, "rss_delta",
-			(json_int_t)rdelta, "pss_delta", (json_int_t)b->mem.pss - (json_int_t)a->mem.pss,
-			"anonymous_delta", (json_int_t)b->mem.anonymous - (json_int_t)a->mem.anonymous,
-			"swap_delta", (json_int_t)b->mem.swap - (json_int_t)a->mem.swap, "by_kind", kinds,
-			"mappings", maps);
-		json_object_set_new(json_object_get(root, "goroutines"), "groups", groups);
-		json_object_set_new(root, "heap", json_pack("{s:o}", "profile",
-		                                            (json_t *)gi_report_memprof_diff_json(a, b)));
-		print_json(out, root);
-		free(sd);
-		free(md);
-		free(gd);
-		return 0;
+	json_t *verdict = json_array();
+	for (size_t i = 0; i < d->nclaims; i++) {
+		const struct gi_claim *c = &d->claims[i];
+		json_t *e = json_pack("{s:s, s:s, s:I}", "kind", c->kind, "text", c->text, "delta",
+		                      (json_int_t)c->value);
+		if (c->ref >= 0)
+			json_object_set_new(e, !strcmp(c->kind, "heap") ? "size_class_index" : "group_index",
+			                    json_integer(c->ref));
+		json_array_append_new(verdict, e);
 	}
-
-	time_t ta = parse_time(a->time_utc), tb = parse_time(b->time_utc);
-	fprintf(out, "PID %d  %s\n  %s -> %s", b->pid, b->exe ? b->exe : "?",
-	        a->time_utc ? a->time_utc : "?", b->time_utc ? b->time_utc : "?");
-	if (ta != (time_t)-1 && tb != (time_t)-1)
-		fprintf(out, " (%lld s apart)", (long long)(tb - ta));
-	fprintf(out, "\n");
-
-	fprintf(out, "\nGoroutines: ");
-	if (!a->gor_available || !b->gor_available) {
-		fprintf(out, "not available in %s\n", !a->gor_available ? "the first snapshot"
-		                                                        : "the second snapshot");
-	} else {
-		fprintf(out, "%llu -> %llu (%+lld)\n", (unsigned long long)a->gor_total,
-		        (unsigned long long)b->gor_total, (long long)gdelta);
-		fprintf(out, "  %8s %8s %8s  %s\n", "BEFORE", "AFTER", "DELTA", "STATUS / WAIT REASON");
-		size_t n = limit(o, nsd);
-		for (size_t i = 0; i < n; i++)
-			fprintf(out, "  %8llu %8llu %+8lld  %s\n", (unsigned long long)sd[i].before,
-			        (unsigned long long)sd[i].after, (long long)sd[i].delta, sd[i].key);
-	}
-
-	if (gd) {
-		fprintf(out, "\nGoroutine groups by growth (same stack in both snapshots):\n");
-		fprintf(out, "  %8s %8s %8s  %-22s %s\n", "BEFORE", "AFTER", "DELTA", "STATUS",
-		        "WHERE (first frame in the program's own code)");
-		size_t shown = 0, lim = o && o->top > 0 ? (size_t)o->top : 10;
-		for (size_t i = 0; i < ngd && shown < lim; i++) {
-			if (gd[i].delta == 0)
-				continue;
-			const struct gi_ggroup *g = gd[i].b ? gd[i].b : gd[i].a;
-			const struct gi_gframe *f = top_user_frame(g);
-			const char *file = f && f->file ? strrchr(f->file, '/') : NULL;
-			fprintf(out, "  %8llu %8llu %+8lld  %-22s %s (%s:%d)\n",
-			        (unsigned long long)(gd[i].a ? gd[i].a->count : 0),
-			        (unsigned long long)(gd[i].b ? gd[i].b->count : 0), (long long)gd[i].delta,
-			        g->wait_reason ? g->wait_reason : "?", f ? f->func : "?",
-			        file ? file + 1 : (f && f->file ? f->file : "?"), f ? f->line : 0);
-			if (g->created_by.func && gd[i].delta > 0)
-				fprintf(out, "  %8s %8s %8s  %-22s created by %s\n", "", "", "", "",
-				        g->created_by.func);
-			shown++;
+	json_t *groups = json_array();
+	for (size_t i = 0; i < d->ngroups; i++) {
+		const struct gi_group_delta *g = &d->groups[i];
+		const struct gi_ggroup *gg = g->b ? g->b : g->a ? g->a : g->rep;
+		json_t *e = json_pack(
+			"{s:I, s:I, s:I, s:s?, s:s, s:o, s:o, s:o}", "delta", (json_int_t)g->delta,
+			"count_before", (json_int_t)(g->a ? g->a->count : 0),
+			"count_after", (json_int_t)(g->b ? g->b->count : 0), "wait_reason",
+			gg->wait_reason, "change", group_change(g), "where",
+			frame_json(gi_group_where(gg)), "created_by", frame_json(&gg->created_by),
+			"frames", frames_json(gg));
+		if (d->stuck_known)
+			json_object_set_new(e, "stuck", json_integer((json_int_t)g->stuck));
+		if (trend) {
+			json_object_set_new(e, "series", series_json(g->series, d->nsnaps));
+			json_object_set_new(e, "shape", json_string(gi_shape_word(g->shape)));
 		}
-		if (!shown)
-			fprintf(out, "  (no group changed)\n");
+		json_array_append_new(groups, e);
 	}
-
-	gi_report_memprof_diff(out, a, b, o);
-	fprintf(out, "\nMemory: RSS %s -> %s (%s)\n", SZ(a->mem.rss), SZ(b->mem.rss), DSZ(rdelta));
-	fprintf(out, "  PSS %s -> %s (%s), anonymous %s -> %s (%s), swap %s -> %s (%s)\n",
-	        SZ(a->mem.pss), SZ(b->mem.pss), DSZ((int64_t)b->mem.pss - (int64_t)a->mem.pss),
-	        SZ(a->mem.anonymous), SZ(b->mem.anonymous),
-	        DSZ((int64_t)b->mem.anonymous - (int64_t)a->mem.anonymous), SZ(a->mem.swap),
-	        SZ(b->mem.swap), DSZ((int64_t)b->mem.swap - (int64_t)a->mem.swap));
-	fprintf(out, "  %-15s %10s %10s %11s\n", "KIND", "RSS BEFORE", "RSS AFTER", "DELTA");
+	json_t *st = json_array();
+	for (size_t i = 0; i < nsd; i++)
+		json_array_append_new(st, json_pack("{s:s, s:I, s:I, s:I}", "status", sd[i].key,
+		                                    "before", (json_int_t)sd[i].before, "after",
+		                                    (json_int_t)sd[i].after, "delta",
+		                                    (json_int_t)sd[i].delta));
+	json_t *kinds = json_array();
 	for (int i = 0; i < GI_MAP_KIND_COUNT; i++)
 		if (ka[i].n || kb[i].n)
-			fprintf(out, "  %-15s %10s %10s %11s\n", gi_map_kind_name(i), SZ(ka[i].rss),
-			        SZ(kb[i].rss), DSZ((int64_t)kb[i].rss - (int64_t)ka[i].rss));
-	fprintf(out, "\nMappings by RSS change:\n  %-16s %10s %10s %11s %-6s %-14s %s\n",
-	        "ADDRESS", "BEFORE", "AFTER", "DELTA", "CHANGE", "KIND", "MAPPING");
+			json_array_append_new(kinds, json_pack(
+				"{s:s, s:I, s:I, s:I}", "kind", gi_map_kind_name(i),
+				"rss_before", (json_int_t)ka[i].rss, "rss_after", (json_int_t)kb[i].rss,
+				"rss_delta", (json_int_t)kb[i].rss - (json_int_t)ka[i].rss));
+	json_t *maps = json_array();
+	for (size_t i = 0; i < nmd; i++) {
+		const struct gi_mapping *m = md[i].b ? md[i].b : md[i].a;
+		char s1[32], s2[32];
+		snprintf(s1, sizeof s1, "0x%llx", (unsigned long long)m->start);
+		snprintf(s2, sizeof s2, "0x%llx", (unsigned long long)m->end);
+		json_array_append_new(maps, json_pack(
+			"{s:s, s:s, s:s?, s:s, s:I, s:I, s:I, s:s}", "start", s1, "end", s2,
+			"path", m->path, "kind", gi_map_kind_name(m->kind),
+			"rss_before", (json_int_t)(md[i].a ? md[i].a->rss : 0),
+			"rss_after", (json_int_t)(md[i].b ? md[i].b->rss : 0),
+			"rss_delta", (json_int_t)md[i].delta, "change", change_word(&md[i])));
+	}
+	json_t *root = json_pack(
+		"{s:i, s:o, s:o, s:o, s:{s:b, s:I, s:I, s:I, s:o}, s:{s:I, s:I, s:I, s:I, s:I, s:I, "
+		"s:I, s:I, s:o, s:o}}",
+		"format_version", GI_FORMAT_VERSION, "verdict", verdict, "before", snap_brief(a),
+		"after", snap_brief(b), "goroutines", "available", a->gor_available && b->gor_available,
+		"total_before", (json_int_t)a->gor_total, "total_after", (json_int_t)b->gor_total,
+		"total_delta", (json_int_t)d->gor_delta, "by_status", st, "memory", "rss_before",
+		(json_int_t)a->mem.rss, "rss_after", (json_int_t)b->mem.rss, "rss_delta",
+		(json_int_t)d->rss_delta, "pss_delta", (json_int_t)b->mem.pss - (json_int_t)a->mem.pss,
+		"anonymous_delta", (json_int_t)b->mem.anonymous - (json_int_t)a->mem.anonymous,
+		"swap_delta", (json_int_t)b->mem.swap - (json_int_t)a->mem.swap,
+		"go_heap_rss_delta", (json_int_t)d->rss_goheap_delta,
+		"outside_go_heap_rss_delta", (json_int_t)d->rss_outside_delta,
+		"by_kind", kinds, "mappings", maps);
+	json_t *gor = json_object_get(root, "goroutines");
+	if (d->stuck_known)
+		json_object_set_new(gor, "stuck", json_integer((json_int_t)d->stuck));
+	json_object_set_new(gor, "groups", groups);
+
+	json_t *heap = json_object();
+	json_object_set_new(heap, "available", json_boolean(d->heap_known || d->classes_known));
+	if (d->heap_known) {
+		json_object_set_new(heap, "heap_inuse_before", json_integer((json_int_t)a->heapv.heap_inuse));
+		json_object_set_new(heap, "heap_inuse_after", json_integer((json_int_t)b->heapv.heap_inuse));
+		json_object_set_new(heap, "heap_inuse_delta", json_integer(d->heap_inuse_delta));
+	}
+	if (d->heap_objects_known)
+		json_object_set_new(heap, "heap_objects_delta", json_integer(d->heap_objects_delta));
+	if (d->stack_known)
+		json_object_set_new(heap, "stack_inuse_delta", json_integer(d->stack_inuse_delta));
+	if (d->classes_known) {
+		json_t *cl = json_array();
+		for (size_t i = 0; i < d->nclasses; i++) {
+			const struct gi_class_delta *c = &d->classes[i];
+			json_t *e = json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "class", c->cls,
+			                      "size", (json_int_t)c->size,
+			                      "objects_before", (json_int_t)c->objects_before,
+			                      "objects_after", (json_int_t)c->objects_after,
+			                      "objects_delta", (json_int_t)c->objects_delta,
+			                      "bytes_before", (json_int_t)c->bytes_before,
+			                      "bytes_after", (json_int_t)c->bytes_after,
+			                      "bytes_delta", (json_int_t)c->bytes_delta);
+			if (trend) {
+				json_object_set_new(e, "series", series_json(c->series, d->nsnaps));
+				json_object_set_new(e, "shape", json_string(gi_shape_word(c->shape)));
+			}
+			json_array_append_new(cl, e);
+		}
+		json_object_set_new(heap, "size_classes", cl);
+	}
+	/* the allocation sites of the runtime's heap profile */
+	json_object_set_new(heap, "profile", (json_t *)gi_report_memprof_diff_json(a, b));
+	json_object_set_new(root, "heap", heap);
+
+	if (trend) {
+		json_t *snaps = json_array();
+		for (size_t i = 0; i < d->nsnaps; i++) {
+			json_t *e = snap_brief(d->snaps[i]);
+			json_object_set_new(e, "file", json_string(paths ? paths[i] : ""));
+			json_array_append_new(snaps, e);
+		}
+		json_t *t = json_pack("{s:o, s:{s:o, s:s}, s:{s:o, s:s}}", "snapshots", snaps,
+		                      "goroutines", "series", series_json(d->gor_series, d->nsnaps),
+		                      "shape", gi_shape_word(d->gor_shape), "rss", "series",
+		                      series_json(d->rss_series, d->nsnaps), "shape",
+		                      gi_shape_word(d->rss_shape));
+		if (d->heap_shape != GI_SHAPE_NONE)
+			json_object_set_new(t, "heap_inuse", json_pack(
+				"{s:o, s:s}", "series", series_json(d->heap_series, d->nsnaps), "shape",
+				gi_shape_word(d->heap_shape)));
+		json_object_set_new(root, "trend", t);
+	}
+	json_object_set_new(root, "noise", json_pack(
+		"{s:i, s:i, s:i, s:i, s:i, s:i}", "goroutines", GI_NOISE_GOROUTINES,
+		"goroutines_percent", GI_NOISE_GOROUTINES_PCT, "size_class_bytes", GI_NOISE_CLASS_BYTES,
+		"heap_bytes", GI_NOISE_HEAP_BYTES, "rss_bytes", GI_NOISE_RSS_BYTES, "percent",
+		GI_NOISE_PCT));
+	free(sd);
+	free(md);
+	return root;
+}
+
+/* ---- diff: text ---- */
+
+static void print_verdict(FILE *out, const struct gi_diff *d, const struct gi_report_opts *o)
+{
+	if (!d->nclaims) {
+		fprintf(out, "%sVerdict:%s nothing grew beyond noise (see NOISE in goinspect(1)).\n",
+		        paint(o, C_BOLD), paint(o, C_OFF));
+		return;
+	}
+	fprintf(out, "%sVerdict:%s\n", paint(o, C_BOLD C_RED), paint(o, C_OFF));
+	for (size_t i = 0; i < d->nclaims; i++)
+		wrap(out, "  * ", "    ", d->claims[i].text);
+}
+
+static void print_group_row(FILE *out, const struct gi_diff *d, const struct gi_group_delta *g,
+                            const struct gi_report_opts *o)
+{
+	const struct gi_ggroup *gg = g->b ? g->b : g->a ? g->a : g->rep;
+	char b1[32], b2[512], b3[512];
+	fprintf(out, "  %8llu %8llu ", (unsigned long long)(g->a ? g->a->count : 0),
+	        (unsigned long long)(g->b ? g->b->count : 0));
+	dfield(out, o, 8, g->delta, dcount(b1, sizeof b1, g->delta));
+	if (d->stuck_known && g->a && g->b)
+		fprintf(out, " %8llu", (unsigned long long)g->stuck);
+	else
+		fprintf(out, " %8s", "-");
+	fprintf(out, "  %s%s\n", gg->wait_reason ? gg->wait_reason : "?",
+	        !g->a ? " (new)" : !g->b ? " (gone)" : "");
+	const struct gi_gframe *f = gi_group_where(gg);
+	snprintf(b2, sizeof b2, "%s (%s:%d)", f && f->func ? f->func : "?",
+	         basename_of(f ? f->file : NULL), f ? f->line : 0);
+	fprintf(out, "  %35s  %s\n", "", fit(b3, sizeof b3, b2, 41));
+	if (gg->created_by.func && g->delta > 0) {
+		snprintf(b2, sizeof b2, "created by %s (%s:%d)", gg->created_by.func,
+		         basename_of(gg->created_by.file), gg->created_by.line);
+		fprintf(out, "  %35s  %s%s%s\n", "", paint(o, C_DIM), fit(b3, sizeof b3, b2, 41),
+		        paint(o, C_OFF));
+	}
+}
+
+static void print_series(FILE *out, const int64_t *v, size_t n, bool bytes)
+{
+	char line[4096];
+	size_t len = 0;
+	for (size_t i = 0; i < n && len < sizeof line - 64; i++) {
+		char x[32];
+		if (bytes)
+			gi_fmt_size(x, sizeof x, v[i], false);
+		else
+			snprintf(x, sizeof x, "%lld", (long long)v[i]);
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i ? " -> " : "", x);
+	}
+	wrap(out, "      ", "      ", line);
+}
+
+static void print_trend(FILE *out, const struct gi_diff *d, const struct gi_report_opts *o)
+{
+	const struct gi_snapshot *a = d->snaps[0], *b = d->snaps[d->nsnaps - 1];
+	time_t ta = parse_time(a->time_utc), tb = parse_time(b->time_utc);
+	fprintf(out, "\nTrend over %zu snapshots", d->nsnaps);
+	if (ta != (time_t)-1 && tb != (time_t)-1)
+		fprintf(out, " (%lld s)", (long long)(tb - ta));
+	fprintf(out, ":\n");
+	fprintf(out, "  goroutines: %s\n", gi_shape_name(d->gor_shape));
+	print_series(out, d->gor_series, d->nsnaps, false);
+	if (d->heap_shape != GI_SHAPE_NONE) {
+		fprintf(out, "  heap in use: %s\n", gi_shape_name(d->heap_shape));
+		print_series(out, d->heap_series, d->nsnaps, true);
+	}
+	fprintf(out, "  RSS: %s\n", gi_shape_name(d->rss_shape));
+	print_series(out, d->rss_series, d->nsnaps, true);
+	size_t lim = o && o->top > 0 ? (size_t)o->top : 5, shown = 0;
+	for (size_t i = 0; i < d->ngroups && shown < lim; i++) {
+		const struct gi_group_delta *g = &d->groups[i];
+		if (g->shape <= GI_SHAPE_FLAT)
+			continue;
+		const struct gi_ggroup *gg = g->b ? g->b : g->a ? g->a : g->rep;
+		const struct gi_gframe *f = gi_group_where(gg);
+		char t[512], sh[64];
+		if (g->shape == GI_SHAPE_STEP)
+			snprintf(sh, sizeof sh, "one-off step (snapshots %zu to %zu)", g->step_at + 1,
+			         g->step_at + 2);
+		else
+			snprintf(sh, sizeof sh, "%s", gi_shape_name(g->shape));
+		snprintf(t, sizeof t, "group %s (%s:%d) [%s]: %s", f && f->func ? f->func : "?",
+		         basename_of(f ? f->file : NULL), f ? f->line : 0,
+		         gg->wait_reason ? gg->wait_reason : "?", sh);
+		wrap(out, "  ", "    ", t);
+		print_series(out, g->series, d->nsnaps, false);
+		shown++;
+	}
+	shown = 0;
+	for (size_t i = 0; i < d->nclasses && shown < lim; i++) {
+		const struct gi_class_delta *c = &d->classes[i];
+		if (c->shape <= GI_SHAPE_FLAT)
+			continue;
+		fprintf(out, "  heap class %d (%s objects): %s\n", c->cls,
+		        c->size ? SZ(c->size) : "large", gi_shape_name(c->shape));
+		print_series(out, c->series, d->nsnaps, true);
+		shown++;
+	}
+}
+
+static void print_heap(FILE *out, const struct gi_diff *d, const struct gi_report_opts *o)
+{
+	const struct gi_snapshot *a = d->snaps[0], *b = d->snaps[d->nsnaps - 1];
+	char b1[32];
+	if (!d->heap_known && !d->classes_known)
+		return;
+	fprintf(out, "\nHeap:");
+	if (d->heap_known) {
+		fprintf(out, " in use %s -> %s (", SZ(a->heapv.heap_inuse), SZ(b->heapv.heap_inuse));
+		dfield(out, o, 0, d->heap_inuse_delta, DSZ(d->heap_inuse_delta));
+		fprintf(out, ")");
+	}
+	if (d->heap_objects_known)
+		fprintf(out, "%s objects %+lld", d->heap_known ? "," : "",
+		        (long long)d->heap_objects_delta);
+	if (d->stack_known)
+		fprintf(out, ", stacks %s", DSZ(d->stack_inuse_delta));
+	fprintf(out, "\n");
+	if (!d->classes_known)
+		return;
+	fprintf(out, "  %5s %9s %9s %9s %10s %10s\n", "CLASS", "SIZE", "OBJECTS", "DELTA", "BYTES",
+	        "DELTA");
+	size_t lim = o && o->top > 0 ? (size_t)o->top : 10, shown = 0;
+	for (size_t i = 0; i < d->nclasses && shown < lim; i++) {
+		const struct gi_class_delta *c = &d->classes[i];
+		if (!c->bytes_delta && !c->objects_delta)
+			continue;
+		fprintf(out, "  %5d %9s %9llu ", c->cls, c->size ? SZ(c->size) : "large",
+		        (unsigned long long)c->objects_after);
+		dfield(out, o, 9, c->objects_delta, dcount(b1, sizeof b1, c->objects_delta));
+		fprintf(out, " %10s ", SZ(c->bytes_after));
+		dfield(out, o, 10, c->bytes_delta, DSZ(c->bytes_delta));
+		fprintf(out, "\n");
+		shown++;
+	}
+	if (!shown)
+		fprintf(out, "  (no size class changed)\n");
+}
+
+int gi_report_diff(FILE *out, const struct gi_diff *d, const char *const *paths,
+                   const struct gi_report_opts *o)
+{
+	if (o && o->json) {
+		print_json(out, diff_json(d, paths));
+		return 0;
+	}
+	const struct gi_snapshot *a = d->snaps[0], *b = d->snaps[d->nsnaps - 1];
+	size_t nsd, nmd;
+	struct status_delta *sd = status_deltas(a, b, &nsd);
+	struct map_delta *md = map_deltas(&a->mem, &b->mem, &nmd);
+	struct kind_sum ka[GI_MAP_KIND_COUNT], kb[GI_MAP_KIND_COUNT];
+	sum_kinds(&a->mem, ka);
+	sum_kinds(&b->mem, kb);
+	char b1[32];
+
+	time_t ta = parse_time(a->time_utc), tb = parse_time(b->time_utc);
+	fprintf(out, "PID %d (%s)  %s\n  %s -> %s", b->pid, b->comm ? b->comm : "?",
+	        b->exe ? b->exe : "?", a->time_utc ? a->time_utc : "?",
+	        b->time_utc ? b->time_utc : "?");
+	if (ta != (time_t)-1 && tb != (time_t)-1)
+		fprintf(out, " (%lld s apart)", (long long)(tb - ta));
+	if (d->nsnaps > 2)
+		fprintf(out, ", %zu snapshots", d->nsnaps);
+	fprintf(out, "\n\n");
+	print_verdict(out, d, o);
+
+	fprintf(out, "\n%sGoroutines:%s ", paint(o, C_BOLD), paint(o, C_OFF));
+	if (!a->gor_available || !b->gor_available) {
+		fprintf(out, "not available in %s\n", !a->gor_available ? "the first snapshot"
+		                                                        : "the last snapshot");
+	} else {
+		fprintf(out, "%llu -> %llu (", (unsigned long long)a->gor_total,
+		        (unsigned long long)b->gor_total);
+		dfield(out, o, 0, d->gor_delta, dcount(b1, sizeof b1, d->gor_delta));
+		fprintf(out, ")");
+		if (d->stuck_known)
+			fprintf(out, "; %llu stuck since the first snapshot",
+			        (unsigned long long)d->stuck);
+		fprintf(out, "\n  %8s %8s %8s  %s\n", "BEFORE", "AFTER", "DELTA", "STATUS / WAIT REASON");
+		size_t n = limit(o, nsd);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(out, "  %8llu %8llu ", (unsigned long long)sd[i].before,
+			        (unsigned long long)sd[i].after);
+			dfield(out, o, 8, sd[i].delta, dcount(b1, sizeof b1, sd[i].delta));
+			fprintf(out, "  %s\n", sd[i].key);
+		}
+	}
+
+	if (d->stacks_known) {
+		fprintf(out, "\n%sGoroutine groups by growth%s (STUCK: the same goroutines, blocked at\n"
+		        "the same place, in the first and the last snapshot):\n", paint(o, C_BOLD),
+		        paint(o, C_OFF));
+		fprintf(out, "  %8s %8s %8s %8s  %s\n", "BEFORE", "AFTER", "DELTA", "STUCK",
+		        "STATUS, WHERE, CREATED BY");
+		size_t lim = o && o->top > 0 ? (size_t)o->top : 10, grown = 0, shrunk = 0, more = 0;
+		for (size_t i = 0; i < d->ngroups; i++) {
+			const struct gi_group_delta *g = &d->groups[i];
+			if (g->delta > 0 && grown < lim) {
+				print_group_row(out, d, g, o);
+				grown++;
+			} else if (g->delta < 0 && shrunk < lim) {
+				print_group_row(out, d, g, o);
+				shrunk++;
+			} else if (g->delta) {
+				more++;
+			}
+		}
+		if (!grown && !shrunk)
+			fprintf(out, "  (no group changed)\n");
+		if (more)
+			fprintf(out, "  ... %zu more groups changed (--top)\n", more);
+	}
+
+	print_heap(out, d, o);
+	gi_report_memprof_diff(out, a, b, o);
+
+	fprintf(out, "\n%sMemory:%s RSS %s -> %s (", paint(o, C_BOLD), paint(o, C_OFF),
+	        SZ(a->mem.rss), SZ(b->mem.rss));
+	dfield(out, o, 0, d->rss_delta, DSZ(d->rss_delta));
+	fprintf(out, ")\n  PSS %s, anonymous %s, swap %s\n",
+	        DSZ((int64_t)b->mem.pss - (int64_t)a->mem.pss),
+	        DSZ((int64_t)b->mem.anonymous - (int64_t)a->mem.anonymous),
+	        DSZ((int64_t)b->mem.swap - (int64_t)a->mem.swap));
+	fprintf(out, "  %-15s %10s %10s %11s\n", "KIND", "RSS BEFORE", "RSS AFTER", "DELTA");
+	for (int i = 0; i < GI_MAP_KIND_COUNT; i++)
+		if (ka[i].n || kb[i].n) {
+			int64_t dk = (int64_t)kb[i].rss - (int64_t)ka[i].rss;
+			fprintf(out, "  %-15s %10s %10s ", gi_map_kind_name(i), SZ(ka[i].rss),
+			        SZ(kb[i].rss));
+			dfield(out, o, 11, dk, DSZ(dk));
+			fprintf(out, "\n");
+		}
+	fprintf(out, "\nMappings by RSS change:\n  %-12s %10s %10s %11s  %-13s %s\n", "ADDRESS",
+	        "BEFORE", "AFTER", "DELTA", "KIND", "MAPPING");
 	size_t shown = 0, n = o && o->top > 0 ? (size_t)o->top : 20;
 	for (size_t i = 0; i < nmd && shown < n; i++) {
 		if (md[i].delta == 0)
 			continue;  /* unchanged, or reserved address space that came or went */
 		const struct gi_mapping *m = md[i].b ? md[i].b : md[i].a;
-		fprintf(out, "  %016llx %10s %10s %11s %-6s %-14s %s\n", (unsigned long long)m->start,
-		        md[i].a ? SZ(md[i].a->rss) : "-", md[i].b ? SZ(md[i].b->rss) : "-",
-		        DSZ(md[i].delta), change_word(&md[i]), gi_map_kind_name(m->kind),
-		        m->path ? m->path : "[anon]");
+		char pb[256];
+		fprintf(out, "  %012llx %10s %10s ", (unsigned long long)m->start,
+		        md[i].a ? SZ(md[i].a->rss) : "-", md[i].b ? SZ(md[i].b->rss) : "-");
+		dfield(out, o, 11, md[i].delta, DSZ(md[i].delta));
+		fprintf(out, "  %-13s %s\n", gi_map_kind_name(m->kind),
+		        fit(pb, sizeof pb, m->path ? m->path : "[anon]", 80 - 64));
 		shown++;
 	}
 	if (!shown)
 		fprintf(out, "  (no mapping changed its RSS)\n");
+
+	if (d->nsnaps >= 3)
+		print_trend(out, d, o);
 	free(sd);
 	free(md);
-	free(gd);
 	return 0;
 }

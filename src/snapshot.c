@@ -53,6 +53,7 @@ void gi_snapshot_free(struct gi_snapshot *s)
 		free(t->name);
 	}
 	free(s->native);
+	gi_heapview_free(&s->heapv);
 	for (size_t i = 0; i < s->nall; i++)
 		free(s->all[i].status);
 	free(s->all);
@@ -959,6 +960,7 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 			}
 		}
 	}
+	gi_heapview_read(root, &s->heapv);
 	json_decref(root);
 	if (r.bad) {
 		gi_snapshot_free(s);

@@ -198,8 +198,10 @@ int main(void)
 	free(buf);
 
 	/* diff, JSON and text */
+	const struct gi_snapshot *ab[2] = {&a, &b};
+	struct gi_diff *dd = gi_diff_new(ab, 2);
 	f = open_memstream(&buf, &len);
-	gi_report_diff(f, &a, &b, &o);
+	gi_report_diff(f, dd, NULL, &o);
 	fclose(f);
 	j = json_loads(buf, 0, &je);
 	CHECK(j != NULL);
@@ -216,13 +218,15 @@ int main(void)
 	free(buf);
 	o.json = false;
 	f = open_memstream(&buf, &len);
-	gi_report_diff(f, &a, &b, &o);
+	gi_report_diff(f, dd, NULL, &o);
 	fclose(f);
+	gi_diff_free(dd);
 	CHECK(strstr(buf, "Goroutines: 1004 -> 1781 (+777)") != NULL);
 	CHECK(strstr(buf, "(100 s apart)") != NULL);
 	CHECK(strstr(buf, "Memory: RSS 8.87 MiB -> 20.9 MiB (+12.0 MiB)") != NULL);
 	CHECK(strstr(buf, "+777  chan send") != NULL);
-	CHECK(strstr(buf, "+777  chan send              main.handle (main.go:23)") != NULL);
+	CHECK(strstr(buf, "    +777        1  chan send\n") != NULL);  /* goroutine 7, in both */
+	CHECK(strstr(buf, "  main.handle (main.go:23)\n") != NULL);
 	CHECK(strstr(buf, "created by main.serve") != NULL);
 	free(buf);
 

@@ -29,9 +29,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.all = false;
 		o.json = true;
 		gi_report_show(null, &s, &o);
-		gi_report_diff(null, &s, &s, &o);
+		const struct gi_snapshot *v[3] = {&s, &s, &s};
+		struct gi_diff *d = gi_diff_new(v, 3);
+		gi_report_diff(null, d, NULL, &o);
 		o.json = false;
-		gi_report_diff(null, &s, &s, &o);
+		gi_report_diff(null, d, NULL, &o);
+		gi_diff_free(d);
+		d = gi_diff_new(v, 2);
+		gi_report_diff(null, d, NULL, &o);
+		gi_diff_free(d);
+		gi_export_folded(&s, null, err, sizeof err);
 		fclose(null);
 	}
 	gi_snapshot_free(&s);
