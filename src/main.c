@@ -402,6 +402,9 @@ static int cmd_snapshot(int argc, char **argv)
 		if (!gor)
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}
+	struct gi_heap_rd *heap = t.lay ? gi_heap_prepare(&t, err, sizeof err) : NULL;
+	if (!heap)
+		s.heap.error = xasprintf("heap not read: %s", t.lay ? err : "no runtime layouts");
 	gi_layout_release(t.lay);  /* layouts are resolved: give libdw's memory back before the copy */
 
 	/* The stop. Nothing but copying happens in it. */
@@ -447,6 +450,15 @@ static int cmd_snapshot(int argc, char **argv)
 				at.timed_out = true;
 			else if (r < 0 && r != -ESRCH)  /* -ESRCH: judged below */
 				s.gor_error = xasprintf("goroutines not read: %s", err);
+		}
+		if (heap && !at.timed_out) {
+			r = gi_heap_capture(heap, &t, deadline, err, sizeof err);
+			if (r == -EINTR)
+				gi_signals_die();
+			if (r == -ETIMEDOUT)
+				at.timed_out = true;
+			else if (r < 0 && r != -ESRCH)
+				s.heap.error = xasprintf("heap not read: %s", err);
 		}
 	}
 	gi_detach_all(&at);
@@ -497,6 +509,14 @@ static int cmd_snapshot(int argc, char **argv)
 	if (gor && !s.gor_error)
 		gi_gor_analyze(gor, &s);
 	gi_native_analyze(native, &s);  /* needs s.mem, to name modules */
+	if (!s.heap.error)
+		gi_heap_analyze(heap, &t, &s);  /* needs s.mem classified; samples objects */
+	if (!s.heap.available && !s.heap.error)
+		s.heap.error = xstrdup("heap not read: the stop bound passed first");
+	if (s.heap.error)
+		gi_snapshot_add_warning(&s, "%s", s.heap.error);
+	gi_heap_rd_free(heap);
+	heap = NULL;
 	gi_gor_free(gor);  /* the copy is no longer needed: give its memory back */
 	gor = NULL;
 	if (s.gor_error) {
@@ -504,7 +524,7 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_snapshot_add_warning(&s, "%s", s.gor_error);
 	}
 	s.partial = at.timed_out || !s.gor_available || !s.mem.available ||
-	            (s.gor_available && !s.stacks_available);
+	            (s.gor_available && !s.stacks_available) || !s.heap.available;
 
 	char when[32];
 	struct tm tm;
@@ -532,6 +552,7 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_signals_die();
 	exit_code = s.partial ? GI_EXIT_PARTIAL : GI_EXIT_OK;
 out:
+	gi_heap_rd_free(heap);
 	gi_attach_free(&at);
 	gi_native_free(native);
 	gi_gor_free(gor);
