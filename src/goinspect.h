@@ -327,7 +327,8 @@ struct gi_report_opts {
 	const char *state;     /* show: only goroutines in this status or wait reason */
 	const void *func_re;   /* show: only stacks with a function matching (a regex_t *) */
 	const char *group_by;  /* show: stack (default), function, creator, reason */
-	int strings_class;     /* show: strings of this size class; -1 none */
+	bool strings;          /* show --strings: the strings of size class strings_class */
+	int strings_class;
 };
 void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path);
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o);

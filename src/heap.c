@@ -423,7 +423,7 @@ static int large_bucket(uint64_t bytes)
 	return b;
 }
 
-/* Printable runs of at least 4 bytes in a copy of an object, counted (at most 16 per object,
+/* Printable runs of at least 6 bytes in a copy of an object, counted (at most 16 per object,
  * each cut at 64 bytes). */
 static void count_strings(struct gi_counts *c, const uint8_t *p, size_t n)
 {
@@ -434,7 +434,7 @@ static void count_strings(struct gi_counts *c, const uint8_t *p, size_t n)
 			run++;
 			continue;
 		}
-		if (run >= 4) {
+		if (run >= 6) {
 			char s[65];
 			size_t l = run > 64 ? 64 : run;
 			memcpy(s, p + i - run, l);

@@ -58,10 +58,11 @@ static const char usage_snapshot[] =
 
 static const char usage_show[] =
 	"usage: goinspect show [--json] [--top N] [--all] [--state S] [--func REGEX]\n"
-	"                      [--group-by KEY] FILE\n"
+	"                      [--group-by KEY] [--strings CLASS] FILE\n"
 	"\n"
 	"Print the full report of a snapshot: target, capture, goroutines by status and\n"
-	"wait reason, goroutines grouped by stack, memory by kind and a pmap-like table\n"
+	"wait reason, goroutines grouped by stack, the Go heap by size class with the\n"
+	"runtime's MemStats and where the RSS goes, memory by kind and a pmap-like table\n"
 	"of mappings.\n"
 	"\n"
 	"  -j, --json           print the snapshot as JSON (the documented contract)\n"
@@ -72,13 +73,16 @@ static const char usage_show[] =
 	"  -g, --group-by KEY   stack (default), function (first frame in the program's\n"
 	"                       own code), creator (created by), reason (wait reason)\n"
 	"                       or label=NAME (the value of a pprof label)\n"
+	"      --strings CLASS  the printable strings most common in a sample of the\n"
+	"                       live objects of size class CLASS (0 = large objects)\n"
 	"  -h, --help           this help\n";
 
 static const char usage_diff[] =
 	"usage: goinspect diff [--json] [--top N] A B\n"
 	"\n"
 	"Compare two snapshots of the same program: goroutines per status and wait\n"
-	"reason, RSS, PSS, anonymous memory and swap, per kind and per mapping.\n"
+	"reason, the Go heap per size class, RSS, PSS, anonymous memory and swap, per\n"
+	"kind and per mapping.\n"
 	"\n"
 	"  -j, --json     print the difference as JSON\n"
 	"  -n, --top N    at most N rows per table\n"
@@ -578,6 +582,7 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 		{"state", required_argument, NULL, 's'},
 		{"func", required_argument, NULL, 'f'},
 		{"group-by", required_argument, NULL, 'g'},
+		{"strings", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -585,9 +590,10 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 	bool show = usage == usage_show;
 	int o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, show ? "+jn:as:f:g:h" : "+jn:h", opts, NULL)) != -1) {
-		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g'))
-			return usage_error(usage, "--all, --state, --func and --group-by are for show");
+	while ((o = getopt_long(argc, argv, show ? "+jn:as:f:g:S:h" : "+jn:h", opts, NULL)) != -1) {
+		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g' || o == 'S'))
+			return usage_error(usage, "--all, --state, --func, --group-by and --strings are "
+			                          "for show");
 		switch (o) {
 		case 'a': ro->all = true; break;
 		case 's': ro->state = optarg; break;
@@ -609,6 +615,16 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 				                          "reason, label=KEY)", optarg);
 			ro->group_by = optarg;
 			break;
+		case 'S': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v >= GI_NUM_SIZE_CLASSES)
+				return usage_error(usage, "bad --strings '%s' (a size class, 0 to %d)",
+				                   optarg, GI_NUM_SIZE_CLASSES - 1);
+			ro->strings_class = (int)v;
+			ro->strings = true;
+			break;
+		}
 		case 'j': ro->json = true; break;
 		case 'n': {
 			char *end;
