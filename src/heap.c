@@ -514,12 +514,33 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* The C library's malloc heaps, which the Go runtime never uses: [heap] (brk), and glibc's
+ * per-thread arenas: 64 MiB-aligned reservations (HEAP_MAX_SIZE), read-write at the start
+ * and PROT_NONE for the rest of the 64 MiB. */
+static bool c_heap(const struct gi_memory *mem, size_t i)
+{
+	const struct gi_mapping *mp = &mem->maps[i];
+	const uint64_t arena = 64ull << 20;
+	if (mp->path)
+		return !strcmp(mp->path, "[heap]");
+	if (mp->start % arena || strncmp(mp->perms, "rw", 2))
+		return false;
+	if (mp->end - mp->start == arena)
+		return true;
+	const struct gi_mapping *nx = i + 1 < mem->nmaps ? &mem->maps[i + 1] : NULL;
+	return nx && !nx->path && nx->start == mp->end && !strncmp(nx->perms, "---", 3) &&
+	       nx->end == mp->start + arena;
+}
+
 /* Where the resident memory goes, from the classified mappings and the runtime's counters.
  * smaps gives residency per mapping, not per page: inside the heap arenas the resident bytes
  * are given first to goroutine stacks (used as soon as allocated), then to spans in use, the
  * rest is free but resident; outside
- * them, anonymous memory is given first to the runtime's own metadata (as much as it has
- * mapped), the rest is memory the Go runtime does not manage (C malloc, mmap by C code). */
+ * them, the C library's malloc heaps (never used by the Go runtime) are outside it, and
+ * other anonymous memory is given first to the runtime's own metadata (as much as it has
+ * mapped, resident or not), the rest is memory the Go runtime does not manage (C malloc,
+ * mmap by C code). So outside_go is a lower bound and runtime_metadata an upper bound: they
+ * can be off by at most the runtime's metadata that is mapped but not resident. */
 static void rss_breakdown(struct gi_heap *o, const struct gi_memory *mem)
 {
 	uint64_t heap = 0, anon = 0;
@@ -528,7 +549,12 @@ static void rss_breakdown(struct gi_heap *o, const struct gi_memory *mem)
 		const struct gi_mapping *mp = &mem->maps[i];
 		switch (mp->kind) {
 		case GI_MAP_GO_HEAP: heap += mp->rss; break;
-		case GI_MAP_ANON: anon += mp->rss; break;
+		case GI_MAP_ANON:
+			if (c_heap(mem, i))
+				o->rss.outside_go += mp->rss;
+			else
+				anon += mp->rss;
+			break;
 		case GI_MAP_STACK: o->rss.thread_stacks += mp->rss; break;
 		case GI_MAP_EXE: case GI_MAP_LIB: case GI_MAP_FILE:
 			o->rss.binary_and_libraries += mp->rss;
@@ -541,7 +567,7 @@ static void rss_breakdown(struct gi_heap *o, const struct gi_memory *mem)
 	o->rss.go_heap_free = heap - o->rss.go_heap_inuse - o->rss.go_stacks;
 	uint64_t meta = o->sys - o->heap_sys - o->stack_inuse;
 	o->rss.runtime_metadata = min_u64(anon, meta);
-	o->rss.outside_go = anon - o->rss.runtime_metadata;
+	o->rss.outside_go += anon - o->rss.runtime_metadata;
 	o->rss_available = true;
 }
 
