@@ -15,6 +15,7 @@
 #include "target.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,7 @@ struct gi_heap_rd {
 	bool have_mcache;
 	struct gi_scratch scratch;     /* pre-faulted before the stop */
 	uint64_t *spanptrs;            /* pre-allocated for about the span count at prepare */
-	struct gi_readreq *rr;
+	uint64_t *sorttmp;             /* the radix sort's second buffer */
 	size_t cap_spans;
 	/* capture */
 	uint64_t nspans;
@@ -97,7 +98,7 @@ void gi_heap_rd_free(struct gi_heap_rd *h)
 		return;
 	gi_scratch_free(&h->scratch);
 	free(h->spanptrs);
-	free(h->rr);
+	free(h->sorttmp);
 	free(h->swin);
 	free(h->memstats);
 	free(h->gcc);
@@ -240,10 +241,10 @@ struct gi_heap_rd *gi_heap_prepare(struct gi_target *t, char *err, size_t errlen
 		spans[1] = 0;
 	h->cap_spans = (size_t)(spans[1] + spans[1] / 4 + 4096);
 	h->spanptrs = xmalloc(h->cap_spans * 8);
-	h->rr = xmalloc(h->cap_spans * sizeof *h->rr);
+	h->sorttmp = xmalloc(h->cap_spans * 8);
 	h->swin = xmalloc(h->cap_spans * sizeof *h->swin);
-	memset(h->spanptrs, 0, h->cap_spans * 8);
-	memset(h->rr, 0, h->cap_spans * sizeof *h->rr);
+	memset(h->spanptrs, 0, h->cap_spans * 8);  /* touched now, not in the stop */
+	memset(h->sorttmp, 0, h->cap_spans * 8);
 	memset(h->swin, 0, h->cap_spans * sizeof *h->swin);
 	h->scratch.min_block = (size_t)(h->cap_spans * (spansize + 16)) + (1u << 20);
 	gi_scratch_alloc(&h->scratch, 16);
@@ -260,6 +261,129 @@ static int check_time(uint64_t deadline)
 	if (gi_now_ns() >= deadline)
 		return -ETIMEDOUT;
 	return 0;
+}
+
+/* Sorts the span pointers (LSD radix, 11-bit digits, only the digits that vary), drops
+ * zeros and duplicates. Returns how many are left. */
+static size_t sort_spans(uint64_t *v, size_t n, uint64_t *tmp)
+{
+	if (!n)
+		return 0;
+	uint64_t diff = 0;
+	for (size_t i = 1; i < n; i++)
+		diff |= v[i] ^ v[0];
+	uint64_t *a = v, *b = tmp;
+	for (int shift = 0; shift < 64; shift += 11) {
+		if (!((diff >> shift) & 0x7ff))
+			continue;
+		size_t count[2049] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((a[i] >> shift) & 0x7ff) + 1]++;
+		for (size_t d = 0; d < 2048; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++)
+			b[count[(a[i] >> shift) & 0x7ff]++] = a[i];
+		uint64_t *t = a;
+		a = b;
+		b = t;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (a[i] && (k == 0 || a[i] != v[k - 1]))
+			v[k++] = a[i];  /* a may be v itself: k <= i, so nothing unread is overwritten */
+	return k;
+}
+
+struct span_reader {
+	struct gi_mem *m;
+	struct gi_readreq *r;
+	size_t n;
+	uint64_t deadline;
+	long failed;
+	bool cut;
+};
+
+static void *read_ranges(void *arg)
+{
+	struct span_reader *sr = arg;
+	const size_t chunk = 256;  /* ranges of up to 4 MiB: the bound is checked often enough */
+	for (size_t i = 0; i < sr->n; i += chunk) {
+		if (gi_now_ns() >= sr->deadline || gi_signal_caught) {
+			sr->cut = true;
+			return NULL;
+		}
+		size_t c = sr->n - i < chunk ? sr->n - i : chunk;
+		long f = gi_mem_readv(sr->m, sr->r + i, c);
+		if (f < 0) {
+			sr->failed = f;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Reads the window of every (sorted) span: runs of descriptors less than a page apart are
+ * read as one range into the pre-faulted scratch, by two threads when there are many. */
+static int read_spans(struct gi_heap_rd *h, struct gi_mem *m, size_t n, uint64_t deadline)
+{
+	const uint64_t maxgap = 4096, cap = 4u << 20;
+	size_t win = h->s_hi - h->s_lo, nr = 0;
+	for (size_t i = 0; i < n;) {  /* count the ranges */
+		uint64_t lo = h->spanptrs[i] + h->s_lo, hi = lo + win;
+		size_t j = i + 1;
+		while (j < n && h->spanptrs[j] + h->s_lo <= hi + maxgap &&
+		       h->spanptrs[j] + h->s_lo + win - lo <= cap)
+			hi = h->spanptrs[j++] + h->s_lo + win;
+		nr++;
+		i = j;
+	}
+	struct gi_readreq *r = xcalloc(nr + 1, sizeof *r);
+	size_t *first = xcalloc(nr + 1, sizeof *first);
+	uint64_t bytes = 0;
+	nr = 0;
+	for (size_t i = 0; i < n;) {
+		uint64_t lo = h->spanptrs[i] + h->s_lo, hi = lo + win;
+		size_t j = i + 1;
+		while (j < n && h->spanptrs[j] + h->s_lo <= hi + maxgap &&
+		       h->spanptrs[j] + h->s_lo + win - lo <= cap)
+			hi = h->spanptrs[j++] + h->s_lo + win;
+		r[nr] = (struct gi_readreq){lo, gi_scratch_alloc(&h->scratch, hi - lo), hi - lo, 0};
+		first[nr++] = i;
+		bytes += hi - lo;
+		i = j;
+	}
+	first[nr] = n;
+	for (size_t i = 0; i < nr; i++)
+		if (!r[i].buf) {
+			free(r);
+			free(first);
+			return -ENOMEM;
+		}
+	/* Two halves by bytes, the second on a thread of its own. */
+	size_t half = 0;
+	for (uint64_t acc = 0; half < nr && acc < bytes / 2; half++)
+		acc += r[half].len;
+	struct span_reader b = {m, r + half, nr - half, deadline, 0, false};
+	struct span_reader a = {m, r, half, deadline, 0, false};
+	pthread_t th;
+	bool threaded = n >= 65536 && nr - half > 0 && pthread_create(&th, NULL, read_ranges, &b) == 0;
+	read_ranges(&a);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		read_ranges(&b);
+	int rc = 0;
+	if (a.failed < 0 || b.failed < 0)
+		rc = (int)(a.failed < 0 ? a.failed : b.failed);
+	else if (a.cut || b.cut)
+		rc = gi_signal_caught ? -EINTR : -ETIMEDOUT;
+	for (size_t g = 0; !rc && g < nr; g++)
+		for (size_t i = first[g]; i < first[g + 1]; i++)
+			h->swin[i] = r[g].err ? NULL
+			                      : (const uint8_t *)r[g].buf + (h->spanptrs[i] + h->s_lo - r[g].addr);
+	free(r);
+	free(first);
+	return rc;
 }
 
 int gi_heap_capture(struct gi_heap_rd *h, struct gi_target *t, uint64_t deadline, char *err,
@@ -298,7 +422,7 @@ int gi_heap_capture(struct gi_heap_rd *h, struct gi_target *t, uint64_t deadline
 	if (n > h->cap_spans) {  /* grew a lot since prepare: costs allocation in the stop */
 		h->cap_spans = n;
 		h->spanptrs = xrealloc(h->spanptrs, n * 8);
-		h->rr = xrealloc(h->rr, n * sizeof *h->rr);
+		h->sorttmp = xrealloc(h->sorttmp, n * 8);
 		h->swin = xrealloc(h->swin, n * sizeof *h->swin);
 	}
 	uint64_t *pptrs = xcalloc(allp[1] + 1, 8);
@@ -323,28 +447,14 @@ int gi_heap_capture(struct gi_heap_rd *h, struct gi_target *t, uint64_t deadline
 		return rc;
 	}
 
-	/* Every span struct (the window of the fields used), in slices so the stop bound is
-	 * checked between them. */
-	size_t win = h->s_hi - h->s_lo;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (h->spanptrs[i])
-			h->rr[k++] = (struct gi_readreq){h->spanptrs[i] + h->s_lo, NULL, win, 0};
-	const size_t chunk = 262144;
-	for (size_t i = 0; i < k; i += chunk) {
-		size_t c = k - i < chunk ? k - i : chunk;
-		f = gi_mem_readv_coalesced(m, h->rr + i, c, 4096, &h->scratch);
-		if (f < 0) {
-			free(pptrs);
-			return (int)f;
-		}
-		if ((rc = check_time(deadline)) != 0) {
-			free(pptrs);
-			return rc;
-		}
+	/* Every span struct (the window of the fields used). The descriptors live in the
+	 * runtime's fixalloc chunks, so in address order they read as a few thousand ranges. */
+	size_t k = sort_spans(h->spanptrs, n, h->sorttmp);
+	rc = read_spans(h, m, k, deadline);
+	if (rc) {
+		free(pptrs);
+		return rc;
 	}
-	for (size_t i = 0; i < k; i++)
-		h->swin[i] = h->rr[i].err ? NULL : h->rr[i].buf;
 	h->nspans = k;
 
 	/* Every P's mcache pointer, then its cached spans and tiny count. */
@@ -585,10 +695,13 @@ void gi_heap_analyze(struct gi_heap_rd *h, struct gi_target *t, struct gi_snapsh
 	/* The span walk. */
 	uint64_t (*sorted)[2] = xmalloc((h->nspans + 1) * 16);  /* in-use spans: address, index */
 	size_t nsorted = 0;
+	uint64_t unread = 0;
 	for (size_t i = 0; i < h->nspans; i++) {
 		const uint8_t *w = h->swin[i];
-		if (!w)
+		if (!w) {
+			unread++;
 			continue;
+		}
 		o->spans_total++;
 		unsigned st = (unsigned)sfield(h, w, &h->s_state);
 		uint64_t npages = sfield(h, w, &h->s_npages);
@@ -602,7 +715,7 @@ void gi_heap_analyze(struct gi_heap_rd *h, struct gi_target *t, struct gi_snapsh
 			continue;
 		}
 		o->spans_inuse++;
-		sorted[nsorted][0] = h->rr[i].addr - h->s_lo;
+		sorted[nsorted][0] = h->spanptrs[i];
 		sorted[nsorted++][1] = i;
 		unsigned spc = (unsigned)sfield(h, w, &h->s_spanclass);
 		int c = (int)(spc >> 1);
@@ -712,6 +825,9 @@ void gi_heap_analyze(struct gi_heap_rd *h, struct gi_target *t, struct gi_snapsh
 	if (h->class_size_builtin)
 		gi_snapshot_add_warning(s, "heap: the size-class table was not found in the "
 		                           "target's DWARF; the one of Go 1.19-1.26 was used");
+	if (unread)
+		gi_snapshot_add_warning(s, "heap: %llu span descriptors could not be read: the size "
+		                           "classes leave them out", (unsigned long long)unread);
 	if (!h->have_mcache)
 		gi_snapshot_add_warning(s, "heap: the P's mcaches could not be read: heap_objects and "
 		                           "heap_alloc leave out what cached spans allocated");
