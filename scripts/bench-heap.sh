@@ -58,7 +58,7 @@ printf '%-12s %-10s %10s %14s %16s %10s\n' spans in_use total_ms pause_ms pause_
 printf '%-12s %-10s %10s %14s %16s %10s\n' "$total" "$inuse_spans" "$(ms "$(median < "$work/t")")" \
 	"$(ms "$ph")" "$(ms "$pr")" "$(awk -v v="$(median < "$work/rss")" 'BEGIN{printf "%.1f", v/1048576}')"
 printf 'pause recorded per run (ms): %s; load average before: %s\n' \
-	"$(awk '{printf "%s%.1f", NR > 1 ? " " : "", $1/1e6}' "$work/p")" "$load"
+	"$(awk '{printf "%.1f ", $1/1e6}' "$work/p")" "$load"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 echo "pause_ms: the largest gap of the target's own 1 ms heartbeat (includes ~1 ms tick granularity)"
 if [ "$pr" -gt 200000000 ]; then echo "bench-heap: pause over the 200 ms budget" >&2; exit 1; fi
