@@ -463,8 +463,10 @@ int gi_heap_capture(struct gi_heap_rd *h, struct gi_target *t, uint64_t deadline
 		struct gi_readreq *pr = xcalloc(allp[1], sizeof *pr);
 		size_t np = 0;
 		for (size_t i = 0; i < allp[1]; i++)
-			if (pptrs[i])
-				pr[np++] = (struct gi_readreq){pptrs[i] + h->p_mcache.off, &mc[np], 8, 0};
+			if (pptrs[i]) {
+				pr[np] = (struct gi_readreq){pptrs[i] + h->p_mcache.off, &mc[np], 8, 0};
+				np++;
+			}
 		f = gi_mem_readv(m, pr, np);
 		size_t nm = 0;
 		struct gi_readreq *pr2 = xcalloc(np * 2 + 1, sizeof *pr2);

@@ -459,8 +459,9 @@ static int cmd_snapshot(int argc, char **argv)
 			r = gi_heap_capture(heap, &t, deadline, err, sizeof err);
 			if (r == -EINTR)
 				gi_signals_die();
-			if (r == -ETIMEDOUT)
-				at.timed_out = true;
+			if (r == -ETIMEDOUT)  /* the goroutines are kept; the heap is left out */
+				s.heap.error = xstrdup("heap not read: the stop bound (--max-stop) passed "
+				                       "while the heap was copied");
 			else if (r < 0 && r != -ESRCH)
 				s.heap.error = xasprintf("heap not read: %s", err);
 		}

@@ -319,7 +319,8 @@ static void show_heap(FILE *out, const struct gi_snapshot *s, const struct gi_re
 	        "from the OS %s\n", SZ(h->heap_inuse), (unsigned long long)h->heap_objects,
 	        SZ(h->heap_alloc), SZ(h->heap_idle), SZ(h->heap_released), SZ(h->heap_sys));
 	fprintf(out, "  stacks %s, runtime total %s; GC: %llu cycles, next at %s, GOGC ",
-	        SZ(h->stack_inuse), SZ(h->sys), (unsigned long long)h->num_gc, SZ(h->next_gc));
+	        SZ(h->stack_inuse), SZ(h->sys), (unsigned long long)h->num_gc,
+	        h->next_gc > (1ull << 53) ? "never" : SZ(h->next_gc));
 	if (h->gogc < 0)
 		fprintf(out, "off");
 	else

@@ -167,11 +167,13 @@ static json_t *heap_json(const struct gi_heap *h)
 	HEAP_U64(o, h, mallocs);
 	HEAP_U64(o, h, frees);
 	HEAP_U64(o, h, total_alloc);
-	HEAP_U64(o, h, next_gc);
+	/* Integers past 2^53 do not survive JSON tools that use doubles (jq): "none" is null. */
+	json_object_set_new(o, "next_gc", h->next_gc > (1ull << 53) ? json_null() : u64(h->next_gc));
 	json_object_set_new(o, "next_gc_note", str_or_null(h->next_gc_note));
 	HEAP_U64(o, h, num_gc);
 	json_object_set_new(o, "gogc", json_integer(h->gogc));
-	json_object_set_new(o, "memory_limit", json_integer(h->memory_limit));
+	json_object_set_new(o, "memory_limit", h->memory_limit == INT64_MAX ? json_null()
+	                                                                   : json_integer(h->memory_limit));
 	json_object_set_new(o, "gc_in_progress", json_boolean(h->gc_in_progress));
 	HEAP_U64(o, h, unflushed_objects);
 	HEAP_U64(o, h, unflushed_bytes);
@@ -695,7 +697,8 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 	h->mallocs = get_u64(r, o, "mallocs");
 	h->frees = get_u64(r, o, "frees");
 	h->total_alloc = get_u64(r, o, "total_alloc");
-	h->next_gc = get_u64(r, o, "next_gc");
+	json_t *ng = json_object_get(o, "next_gc");
+	h->next_gc = ng && json_is_null(ng) ? UINT64_MAX : get_u64(r, o, "next_gc");
 	h->next_gc_note = get_str(r, o, "next_gc_note");
 	h->num_gc = get_u64(r, o, "num_gc");
 	h->gogc = get_i64_or(r, o, "gogc", 100);
