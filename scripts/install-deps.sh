@@ -1,8 +1,8 @@
 #!/bin/bash
 # Installs what goinspect needs to build and to run its test suite, on Debian 12 or Ubuntu
 # 22.04 and later, as root: a C toolchain, autotools, elfutils (libelf, libdw), libunwind,
-# capstone, jansson, zlib; jq, strace and setpriv for the tests; and a Go toolchain to build
-# the test programs (goinspect itself never needs Go).
+# capstone, jansson, zlib; jq, strace, setpriv, clang (libFuzzer) and valgrind for the tests;
+# and a Go toolchain to build the test programs (goinspect itself never needs Go).
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (e.g. sudo $0)" >&2
@@ -12,7 +12,14 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 pkgs="build-essential autoconf automake libtool pkg-config
 	libdw-dev libelf-dev libunwind-dev libcapstone-dev libjansson-dev zlib1g-dev
-	jq strace util-linux procps gzip curl ca-certificates"
+	jq strace util-linux procps gzip curl ca-certificates binutils valgrind"
+# clang with libFuzzer for the fuzzing test: the newest the archive has.
+for v in 16 15 14; do
+	if apt-cache show "clang-$v" "libclang-rt-$v-dev" > /dev/null 2>&1; then
+		pkgs="$pkgs clang-$v libclang-rt-$v-dev"
+		break
+	fi
+done
 # Go for the test programs: Debian's Go 1.19 when the archive has it, and a default `go`
 # when none is on PATH.
 if apt-cache show golang-1.19-go > /dev/null 2>&1; then

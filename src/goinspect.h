@@ -46,6 +46,13 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);                       /* NULL stays NULL */
+/* Text read from the target can hold any bytes; the snapshot is JSON, which is UTF-8. */
+bool gi_utf8_valid(const char *s);
+char *gi_utf8_fix(const char *s);                   /* invalid bytes become '?' */
+/* Is this function the program's own code rather than Go's standard library? Standard
+ * packages have no dot in their first path element ("sync", "internal/poll"); module paths
+ * do ("github.com/x/y"), and so does nothing in package main. */
+bool gi_func_is_user(const char *func);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Called by the allocation helpers on out-of-memory before exiting; attach.c sets it to
  * detach every thread first. */
@@ -203,6 +210,7 @@ struct gi_goroutine {
 	int64_t group;         /* index into groups, -1 if not in a group */
 	int tid;               /* the thread running it, 0 if none */
 	bool locked;           /* locked to its OS thread (runtime.LockOSThread) */
+	bool system;           /* a system goroutine (left out of the total and the groups) */
 };
 
 /* A thread executing C code, with its native stack (libunwind). */
@@ -263,6 +271,29 @@ struct gi_heap {
 void gi_heap_free(struct gi_heap *h);
 
 /* ---- snapshot.c ---- */
+/* One allocation site of the runtime's heap profile: a bucket's stack and counts. */
+struct gi_memsite {
+	uint64_t *pcs;               /* the recorded stack (return addresses), innermost first */
+	size_t npcs;
+	struct gi_gframe *frames;    /* symbolized like the runtime's debug=1 heap profile */
+	size_t nframes;
+	/* as sampled (what the runtime's debug=1 heap profile prints) ... */
+	int64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes;
+	/* ... and scaled to estimates of the whole, as pprof shows them */
+	int64_t est_inuse_objects, est_inuse_bytes, est_alloc_objects, est_alloc_bytes;
+};
+struct gi_memprof {
+	bool available;     /* read (sites may still be none) */
+	char *note;         /* why there are no sites: profiling off, not linked, unreadable */
+	int64_t rate;       /* runtime.MemProfileRate in force */
+	struct gi_memsite *sites;  /* by inuse_bytes, largest first */
+	size_t nsites;
+};
+void gi_memprof_free(struct gi_memprof *p);
+/* pprof's scaling of a sampled (count, bytes) pair to an estimate of the whole. */
+void gi_memprof_scale(int64_t count, int64_t size, int64_t rate, int64_t *ecount,
+                      int64_t *esize);
+
 struct gi_snapshot {
 	int format_version;
 	char *tool_version;
@@ -292,7 +323,8 @@ struct gi_snapshot {
 	struct gi_counts by_status;         /* user goroutines: wait reason or status -> count */
 	struct gi_counts system_by_status;  /* the same for system goroutines */
 	bool stacks_available;              /* groups were read */
-	uint64_t gor_inconsistent;          /* --no-stop: goroutines that moved while read */
+	uint64_t gor_inconsistent;          /* goroutines that moved while their stacks were read */
+	uint64_t gor_nostack;               /* running where their stacks could not be followed */
 	struct gi_ggroup *groups;           /* user goroutines by stack, largest group first */
 	size_t ngroups;
 	struct gi_goroutine *all;           /* every user goroutine, by goid */
@@ -304,6 +336,8 @@ struct gi_snapshot {
 	/* memory */
 	struct gi_memory mem;
 	struct gi_heap heap;
+	/* the runtime's own heap profile (its sampled allocation sites) */
+	struct gi_memprof mprof;
 };
 void gi_snapshot_add_warning(struct gi_snapshot *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -324,6 +358,7 @@ struct gi_report_opts {
 	bool color;      /* reserved */
 	int top;         /* rows per table, 0 = all */
 	bool all;        /* show: every goroutine, like a debug=2 dump */
+	bool alloc_stacks;     /* show: allocation sites with their whole stacks */
 	const char *state;     /* show: only goroutines in this status or wait reason */
 	const void *func_re;   /* show: only stacks with a function matching (a regex_t *) */
 	const char *group_by;  /* show: stack (default), function, creator, reason */
@@ -331,6 +366,12 @@ struct gi_report_opts {
 	int strings_class;
 };
 void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path);
+/* report-memprof.c: allocation sites (the runtime's heap profile) in show and diff. */
+void gi_report_memprof_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o);
+void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snapshot *b,
+                            const struct gi_report_opts *o);
+/* {"sites": [...]} for diff --json's heap.profile (a json_t *). */
+void *gi_report_memprof_diff_json(const struct gi_snapshot *a, const struct gi_snapshot *b);
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o);
 int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snapshot *b,
                    const struct gi_report_opts *o);

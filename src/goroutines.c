@@ -38,6 +38,7 @@ struct gi_gor {
 	struct field g_status, g_waitreason, g_startpc, g_running_cleanups;
 	struct field g_stack_lo, g_stack_hi, g_sched_sp, g_sched_pc, g_syscallsp, g_syscallpc;
 	struct field g_goid, g_waitsince, g_gopc, g_parent_goid, g_labels, g_lockedm, g_m;
+	struct field g_sched_bp, g_waiting;  /* only to tell a goroutine that parked again */
 	struct field s_ngsys, s_free_n, s_free_stack, s_free_nostack;
 	struct field p_free;
 	struct field h_allarenas;
@@ -60,6 +61,12 @@ struct gi_gor {
 	bool *gstk_trap;             /* gstk_pc is an interrupted instruction, not a return address */
 	int *gtid;                   /* the thread running it, 0 if none */
 	bool stacks;                 /* stacks are captured */
+	bool consistent;             /* every stack copied during the stop (--consistent) */
+	bool stopped;                /* the capture was made with the target stopped */
+	size_t n_now;                /* allglen when prepared: sizes the scratch */
+	uint64_t gsize;              /* sizeof(runtime.g) */
+	uint32_t *gchain;            /* per g: its unwound pc chain (id in chains), 0 if none */
+	struct chains *chains;
 	struct gi_scratch scratch;   /* pre-faulted before the stop */
 	struct gi_scratch scratch2;  /* for the second stack reader */
 	bool stacks_cut;             /* the stop bound passed while stacks were copied */
@@ -202,6 +209,8 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	member(g, d, "runtime.g", "labels", &g->g_labels);
 	member(g, d, "runtime.g", "lockedm", &g->g_lockedm);
 	member(g, d, "runtime.g", "m", &g->g_m);
+	member(g, d, "runtime.g", "sched.bp", &g->g_sched_bp);
+	member(g, d, "runtime.g", "waiting", &g->g_waiting);
 	if (var(d, "runtime.allm", &g->a_allm) &&
 	    !(member(g, d, "runtime.m", "procid", &g->m_procid) &&
 	      member(g, d, "runtime.m", "curg", &g->m_curg) &&
@@ -211,7 +220,8 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	                      &g->g_running_cleanups, &g->g_stack_lo, &g->g_stack_hi,
 	                      &g->g_sched_sp, &g->g_sched_pc, &g->g_syscallsp, &g->g_syscallpc,
 	                      &g->g_goid, &g->g_waitsince, &g->g_gopc, &g->g_parent_goid,
-	                      &g->g_labels, &g->g_lockedm, &g->g_m};
+	                      &g->g_labels, &g->g_lockedm, &g->g_m, &g->g_sched_bp,
+	                      &g->g_waiting};
 	g->g_lo = UINT64_MAX;
 	for (size_t i = 0; i < sizeof gf / sizeof gf[0]; i++) {
 		if (!gf[i]->ok)
@@ -225,27 +235,41 @@ struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen)
 	/* Scratch for the stop, sized from the goroutine count now (it rarely moves much) and
 	 * pre-faulted, so copying does not take page faults while the target waits. Coalesced
 	 * reads take whole runs of g's, so size it for full g structs. */
-	uint64_t n_now = 0, gsize = 512;
-	gi_layout_type_size(d, "runtime.g", &gsize);
+	uint64_t n_now = 0;
+	g->gsize = 512;
+	gi_layout_type_size(d, "runtime.g", &g->gsize);
 	gi_mem_read_u64(&t->mem, g->a_allglen, &n_now);
-	if (n_now > MAX_GS)
-		n_now = 0;
-	/* Coalesced reads of g's take whole runs of them (gsize each, rounded up to the size
-	 * class); parked stacks hold about half a KiB each. A block that runs out is followed
-	 * by another, so an estimate that is low costs time, not correctness. */
-	size_t stacks = (size_t)(n_now + 1024) * 576;
-	g->scratch.min_block = (size_t)((n_now + 1024) * (gsize + 32)) + stacks / 2 + (1u << 20);
-	g->scratch2.min_block = stacks / 2 + (1u << 20);
-	gi_scratch_alloc(&g->scratch, 16);
-	gi_scratch_alloc(&g->scratch2, 16);
+	g->n_now = n_now <= MAX_GS ? (size_t)n_now : 0;
+	gi_gor_set_mode(g, true, false);
 
 	read_wait_reasons(g, t);
 	uint64_t md;
 	char perr[256];
 	if (var(d, "runtime.firstmoduledata", &md))
 		g->pcln = gi_pcln_load(&t->mem, md, perr, sizeof perr);
+	if (!g->pcln)
+		g->stacks = false;  /* nothing to unwind them with */
 	return g;
 }
+
+void gi_gor_set_mode(struct gi_gor *g, bool stop, bool consistent)
+{
+	g->consistent = consistent;
+	/* Coalesced reads of g's take whole runs of them (gsize each, rounded up to the size
+	 * class); a parked goroutine's stack holds about half a KiB. The stacks copied in the
+	 * stop are those not parked (a few thousand at most), or every one with --consistent or
+	 * --no-stop. A block that runs out is followed by another, so an estimate that is low
+	 * costs time, not correctness. */
+	size_t n = g->n_now + 1024;
+	size_t in_stop = consistent || !stop ? n : 4096;
+	gi_scratch_free(&g->scratch);
+	gi_scratch_free(&g->scratch2);
+	g->scratch.min_block = n * (g->gsize + 32) + in_stop * 288 + (1u << 20);
+	g->scratch2.min_block = in_stop * 288 + (1u << 20);
+	gi_scratch_alloc(&g->scratch, 16);
+	gi_scratch_alloc(&g->scratch2, 16);
+}
+
 
 /* True while the stop may go on. */
 static int check_time(uint64_t deadline)
@@ -339,10 +363,157 @@ static size_t read_ms(struct gi_gor *g, struct gi_mem *m, uint64_t (**out)[2])
 	return n;
 }
 
-/* Copies the live part of every goroutine's stack: [sp, stack.hi), where sp is the saved
- * one of a parked goroutine and the thread's RSP for a running one. */
+#define MAX_DEPTH 512
+
+/* Unwound pc chains, interned: goroutines parked at one place share one. */
+struct chain {
+	uint64_t *pcs;
+	uint64_t hash;
+	int n;
+	bool truncated;
+	bool trap;   /* the first pc was interrupted, not a return address */
+};
+struct chains {
+	struct chain *v;
+	size_t n, cap;
+	uint32_t *slots;  /* open addressing: id (index + 1), 0 empty */
+	size_t nslots;
+	uint64_t *buf;    /* MAX_DEPTH pcs: the unwinder's output */
+};
+
+static uint64_t hash_pcs(const uint64_t *pcs, int n, bool trunc, bool trap)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)trunc ^ (uint64_t)trap << 1;
+	for (int i = 0; i < n; i++) {
+		h ^= pcs[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static uint32_t chain_intern(struct chains *t, const uint64_t *pcs, int n, bool trunc, bool trap)
+{
+	uint64_t h = hash_pcs(pcs, n, trunc, trap);
+	if (2 * (t->n + 1) > t->nslots) {
+		size_t ns = t->nslots ? 2 * t->nslots : 1024;
+		uint32_t *sl = xcalloc(ns, sizeof *sl);
+		for (size_t i = 0; i < t->n; i++) {
+			size_t j = t->v[i].hash & (ns - 1);
+			while (sl[j])
+				j = (j + 1) & (ns - 1);
+			sl[j] = (uint32_t)i + 1;
+		}
+		free(t->slots);
+		t->slots = sl;
+		t->nslots = ns;
+	}
+	size_t j = h & (t->nslots - 1);
+	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
+		const struct chain *c = &t->v[t->slots[j] - 1];
+		if (c->hash == h && c->n == n && c->truncated == trunc && c->trap == trap &&
+		    !memcmp(c->pcs, pcs, (size_t)n * sizeof *pcs))
+			return t->slots[j];
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+	}
+	struct chain *c = &t->v[t->n];
+	c->pcs = xmalloc((size_t)(n ? n : 1) * sizeof *pcs);
+	memcpy(c->pcs, pcs, (size_t)n * sizeof *pcs);
+	c->hash = h;
+	c->n = n;
+	c->truncated = trunc;
+	c->trap = trap;
+	t->slots[j] = (uint32_t)++t->n;
+	return t->slots[j];
+}
+
+static void chains_free(struct chains *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].pcs);
+	free(t->v);
+	free(t->slots);
+	free(t->buf);
+	free(t);
+}
+
+/* Unwinds goroutine i over its stack copy into a chain; the copy is not needed afterwards. */
+static void unwind_one(struct gi_gor *g, size_t i)
+{
+	if (!g->gstk[i] || g->gchain[i])
+		return;
+	if (!g->chains) {
+		g->chains = xcalloc(1, sizeof *g->chains);
+		g->chains->buf = xmalloc(MAX_DEPTH * sizeof *g->chains->buf);
+	}
+	bool trunc;
+	uint64_t *pcs = g->chains->buf;
+	int n = gi_unwind(g->pcln, g->gstk_pc[i], g->gstk_base[i], g->gstk[i], g->gstk_base[i],
+	                  g->gstk_len[i], pcs, MAX_DEPTH, &trunc);
+	g->gchain[i] = chain_intern(g->chains, pcs, n, trunc, g->gstk_trap[i]);
+	g->gstk[i] = NULL;
+}
+
+static int verify(struct gi_gor *g, struct gi_mem *m, const size_t *idx, size_t n,
+                  struct gi_scratch *sc);
+
+#define STACK_SLICE 8192
+
+/* Copies the stacks requested in rr (for goroutines who[]) with two readers: each remote
+ * range costs about a microsecond of page pinning in the kernel, so with many goroutines the
+ * cost is per stack, not per byte. 0, -errno, or 0 with stacks_cut set when the stop bound
+ * passed. */
+static int read_slice(struct gi_gor *g, struct gi_mem *m, struct gi_readreq *rr,
+                      const size_t *who, size_t k, struct gi_scratch *sa, struct gi_scratch *sb,
+                      uint64_t deadline)
+{
+	struct gi_mem mhalf = *m;  /* its own counters */
+	struct stack_reader half = {&mhalf, rr + k / 2, k - k / 2, sb, deadline, 0, false};
+	pthread_t th;
+	bool threaded = k >= 4096 && pthread_create(&th, NULL, read_stacks, &half) == 0;
+	struct stack_reader mine = {m, rr, threaded ? k / 2 : k, sa, deadline, 0, false};
+	read_stacks(&mine);
+	if (threaded) {
+		pthread_join(th, NULL);
+		m->bytes += mhalf.bytes;
+		m->calls += mhalf.calls;
+	}
+	long f = mine.failed < 0 ? mine.failed : threaded && half.failed < 0 ? half.failed : 0;
+	if (check_time(deadline) || mine.timed_out || (threaded && half.timed_out)) {
+		g->stacks_cut = true;  /* the counts stand; the stacks are dropped */
+		return gi_signal_caught ? -EINTR : 0;
+	}
+	if (f < 0)
+		return (int)f;
+	for (size_t j = 0; j < k; j++)
+		if (!rr[j].err && rr[j].buf) {
+			g->gstk[who[j]] = rr[j].buf;
+			g->gstk_base[who[j]] = rr[j].addr;
+			g->gstk_len[who[j]] = (uint32_t)rr[j].len;
+		}
+	return 0;
+}
+
+/* Which stacks a pass copies. */
+enum stack_pass {
+	STACKS_ALL,      /* every one (--consistent, --no-stop) */
+	STACKS_ACTIVE,   /* during the stop: all but the parked ones */
+	STACKS_PARKED,   /* after the stop: the parked ones, verified afterwards */
+};
+
+static bool parked(unsigned st)
+{
+	return st == G_WAITING || st == G_LEAKED;
+}
+
+/* Copies the live part of goroutines' stacks: [sp, stack.hi), where sp is the saved one of a
+ * parked goroutine and the thread's RSP for a running one. */
 static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_attach *at,
-                          uint64_t deadline)
+                          uint64_t deadline, enum stack_pass pass)
 {
 	size_t n = g->ngs;
 	if (gi_fault("stacks-timeout")) {  /* test hook: the bound passes while stacks are copied */
@@ -350,13 +521,16 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 		return 0;
 	}
 	uint64_t (*ms)[2] = NULL;
-	size_t nms = read_ms(g, m, &ms);
-	g->gstk_pc = xcalloc(n ? n : 1, sizeof *g->gstk_pc);
-	g->gtid = xcalloc(n ? n : 1, sizeof *g->gtid);
-	g->gstk_trap = xcalloc(n ? n : 1, sizeof *g->gstk_trap);
-	g->gstk = xcalloc(n ? n : 1, sizeof *g->gstk);
-	g->gstk_base = xcalloc(n ? n : 1, sizeof *g->gstk_base);
-	g->gstk_len = xcalloc(n ? n : 1, sizeof *g->gstk_len);
+	size_t nms = pass == STACKS_PARKED ? 0 : read_ms(g, m, &ms);
+	if (!g->gstk) {
+		g->gchain = xcalloc(n ? n : 1, sizeof *g->gchain);
+		g->gstk_pc = xcalloc(n ? n : 1, sizeof *g->gstk_pc);
+		g->gtid = xcalloc(n ? n : 1, sizeof *g->gtid);
+		g->gstk_trap = xcalloc(n ? n : 1, sizeof *g->gstk_trap);
+		g->gstk = xcalloc(n ? n : 1, sizeof *g->gstk);
+		g->gstk_base = xcalloc(n ? n : 1, sizeof *g->gstk_base);
+		g->gstk_len = xcalloc(n ? n : 1, sizeof *g->gstk_len);
+	}
 	struct gi_readreq *rr = xcalloc(n ? n : 1, sizeof *rr);
 	size_t *who = xcalloc(n ? n : 1, sizeof *who);
 	size_t k = 0;
@@ -368,6 +542,8 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 		/* A copystack goroutine is mid-move; a running one's saved registers are stale:
 		 * its thread's registers describe its stack. */
 		if (st == G_DEAD || st == G_DEADEXTRA || st == G_IDLE || st == G_COPYSTACK)
+			continue;
+		if ((pass == STACKS_ACTIVE && parked(st)) || (pass == STACKS_PARKED && !parked(st)))
 			continue;
 		uint64_t lo = gfield(g, w, &g->g_stack_lo), hi = gfield(g, w, &g->g_stack_hi);
 		uint64_t sp = gfield(g, w, &g->g_syscallsp);
@@ -392,35 +568,36 @@ static int capture_stacks(struct gi_gor *g, struct gi_mem *m, const struct gi_at
 		rr[k] = (struct gi_readreq){sp, NULL, (size_t)len, 0};
 		who[k++] = i;
 	}
-	/* Two readers: each remote range costs about a microsecond or two of page pinning in
-	 * the kernel, so with many goroutines the cost is per stack, not per byte. */
-	struct stack_reader half = {m, rr + k / 2, k - k / 2, NULL, deadline, 0, false};
-	half.scratch = &g->scratch2;
-	pthread_t th;
-	bool threaded = k >= 4096 && pthread_create(&th, NULL, read_stacks, &half) == 0;
-	struct stack_reader mine = {m, rr, threaded ? k / 2 : k, &g->scratch, deadline, 0, false};
-	read_stacks(&mine);
-	if (threaded)
-		pthread_join(th, NULL);
-	long f = mine.failed < 0 ? mine.failed : threaded && half.failed < 0 ? half.failed : 0;
-	int rc = check_time(deadline);
 	free(ms);
-	if (rc || mine.timed_out || (threaded && half.timed_out)) {
+	if (pass != STACKS_PARKED) {
+		int rc = read_slice(g, m, rr, who, k, &g->scratch, &g->scratch2, deadline);
 		free(rr);
 		free(who);
-		g->stacks_cut = true;  /* the counts stand; the stacks are dropped */
-		return gi_signal_caught ? -EINTR : 0;
+		return rc;
 	}
-	if (f >= 0)
-		for (size_t j = 0; j < k; j++)
-			if (!rr[j].err && rr[j].buf) {
-				g->gstk[who[j]] = rr[j].buf;
-				g->gstk_base[who[j]] = rr[j].addr;
-				g->gstk_len[who[j]] = (uint32_t)rr[j].len;
-			}
+	/* After the stop: a slice at a time, each copied, checked (did its goroutines stay
+	 * parked where they were?) and unwound, so that the copies never all live at once. */
+	struct gi_scratch a = {NULL, STACK_SLICE * 512}, b = a;
+	struct gi_scratch v = {NULL, STACK_SLICE * (g->gsize + 64)};
+	int rc = 0;
+	for (size_t s0 = 0; s0 < k && !rc; s0 += STACK_SLICE) {
+		size_t c = k - s0 < STACK_SLICE ? k - s0 : STACK_SLICE;
+		rc = read_slice(g, m, rr + s0, who + s0, c, &a, &b, UINT64_MAX);
+		if (!rc)
+			rc = verify(g, m, who + s0, c, &v);
+		for (size_t j = 0; j < c && !rc; j++)
+			if (!g->gchanged[who[s0 + j]])
+				unwind_one(g, who[s0 + j]);
+		gi_scratch_reset(&a);  /* the next slice reuses the pages */
+		gi_scratch_reset(&b);
+		gi_scratch_reset(&v);
+	}
+	gi_scratch_free(&a);
+	gi_scratch_free(&b);
+	gi_scratch_free(&v);
 	free(rr);
 	free(who);
-	return f < 0 ? (int)f : 0;
+	return rc;
 }
 
 int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach *at,
@@ -547,8 +724,11 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach
 		return (int)bad;
 	if (rc)
 		return rc;
+	g->stopped = at != NULL;
+	g->gchanged = xcalloc(g->ngs ? g->ngs : 1, sizeof *g->gchanged);
 	if (g->stacks) {
-		rc = capture_stacks(g, m, at, deadline);
+		rc = capture_stacks(g, m, at, deadline,
+		                    at && !g->consistent ? STACKS_ACTIVE : STACKS_ALL);
 		if (rc)
 			return rc;
 	}
@@ -557,34 +737,63 @@ int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach
 	return 0;
 }
 
-/* --no-stop: reads every goroutine's window again; one whose status, saved registers, stack
- * bounds or id changed moved while it was read: it is counted, but kept out of the groups. */
-int gi_gor_verify(struct gi_gor *g, struct gi_target *t)
+/* Reads the windows of goroutines idx[0..n) again; one whose status, wait reason, saved
+ * registers, sudog, stack bounds, labels or id changed moved while its stack was read: it is
+ * counted, but kept out of the groups. */
+static int verify(struct gi_gor *g, struct gi_mem *m, const size_t *idx, size_t n,
+                  struct gi_scratch *sc)
 {
-	if (!g->captured)
-		return 0;
-	size_t n = g->ngs, win = g->g_hi - g->g_lo;
-	struct gi_scratch sc = {NULL, n * (win + 64) + (1u << 20)};
+	size_t win = g->g_hi - g->g_lo;
 	struct gi_readreq *rr = xcalloc(n ? n : 1, sizeof *rr);
-	for (size_t i = 0; i < n; i++)
-		rr[i] = (struct gi_readreq){g->gptrs[i] + g->g_lo, NULL, win, 0};
-	long f = gi_mem_readv_coalesced(&t->mem, rr, n, 4096, &sc);
-	g->gchanged = xcalloc(n ? n : 1, sizeof *g->gchanged);
+	for (size_t j = 0; j < n; j++)
+		rr[j] = (struct gi_readreq){g->gptrs[idx[j]] + g->g_lo, NULL, win, 0};
+	long f = gi_mem_readv_coalesced(m, rr, n, 4096, sc);
 	const struct field *keys[] = {&g->g_status, &g->g_sched_sp, &g->g_sched_pc,
-	                              &g->g_syscallsp, &g->g_syscallpc, &g->g_stack_lo,
-	                              &g->g_stack_hi, &g->g_goid, &g->g_waitreason, &g->g_labels};
-	for (size_t i = 0; i < n && f >= 0; i++) {
-		const uint8_t *a = g->gwin[i], *b = rr[i].err ? NULL : rr[i].buf;
-		if (!a)
-			continue;
+	                              &g->g_sched_bp, &g->g_syscallsp, &g->g_syscallpc,
+	                              &g->g_stack_lo, &g->g_stack_hi, &g->g_goid,
+	                              &g->g_waitreason, &g->g_waiting, &g->g_labels};
+	for (size_t j = 0; j < n && f >= 0; j++) {
+		const uint8_t *a = g->gwin[idx[j]], *b = rr[j].err ? NULL : rr[j].buf;
 		bool moved = !b;
-		for (size_t k = 0; k < sizeof keys / sizeof keys[0] && !moved; k++)
-			moved = keys[k]->ok && gfield(g, a, keys[k]) != gfield(g, b, keys[k]);
-		g->gchanged[i] = moved;
+		for (size_t q = 0; q < sizeof keys / sizeof keys[0] && !moved; q++)
+			moved = keys[q]->ok && gfield(g, a, keys[q]) != gfield(g, b, keys[q]);
+		g->gchanged[idx[j]] = moved;
 	}
 	free(rr);
-	gi_scratch_free(&sc);
 	return f < 0 ? (int)f : 0;
+}
+
+int gi_gor_capture_after(struct gi_gor *g, struct gi_target *t)
+{
+	if (!g->captured || !g->stacks || g->stacks_cut || !g->gstk)
+		return 0;
+	int rc = 0;
+	if (!g->stopped) {
+		/* --no-stop: everything was read live; each goroutine is checked, a slice at a
+		 * time so the second copy stays small. */
+		size_t *idx = xmalloc(STACK_SLICE * sizeof *idx);
+		struct gi_scratch v = {NULL, STACK_SLICE * (g->gsize + 64)};
+		for (size_t i = 0; i < g->ngs && !rc;) {
+			size_t k = 0;
+			for (; i < g->ngs && k < STACK_SLICE; i++)
+				if (g->gwin[i])
+					idx[k++] = i;
+			rc = verify(g, &t->mem, idx, k, &v);
+			gi_scratch_reset(&v);
+		}
+		gi_scratch_free(&v);
+		free(idx);
+	}
+	/* The stacks copied in the stop (or, with --no-stop, live), unwound now. */
+	for (size_t i = 0; i < g->ngs && !rc; i++)
+		if (!g->gchanged[i])
+			unwind_one(g, i);
+	if (rc || !g->stopped || g->consistent)
+		return rc;
+	rc = capture_stacks(g, &t->mem, NULL, UINT64_MAX, STACKS_PARKED);
+	if (!rc && gi_signal_caught)
+		rc = -EINTR;
+	return rc;
 }
 
 struct gi_pcln *gi_gor_pcln(struct gi_gor *g)
@@ -639,12 +848,10 @@ static bool is_system(struct gi_gor *g, const char *fn, const uint8_t *w)
 	return strncmp(fn, "runtime.", 8) == 0;
 }
 
-#define MAX_DEPTH 512
-
-/* A group under construction: goroutines whose physical pc chains are equal. */
+/* A group under construction: goroutines with one pc chain and one label set. */
 struct pgroup {
-	uint64_t hash;
-	uint64_t *pcs;
+	uint32_t chain;
+	const uint64_t *pcs;  /* the chain's */
 	int npcs;
 	bool truncated;
 	bool trap;         /* the first pc was interrupted, not a return address */
@@ -661,25 +868,19 @@ struct gtable {
 	size_t nslots;
 };
 
-static uint64_t hash_pcs(const uint64_t *pcs, int n, bool trunc)
+static uint64_t group_hash(uint32_t chain, uint64_t labels)
 {
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)trunc;
-	for (int i = 0; i < n; i++) {
-		h ^= pcs[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	return ((uint64_t)chain * 0x9e3779b97f4a7c15ull) ^ (labels * 0xc2b2ae3d27d4eb4full);
 }
 
-static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bool trunc,
-                                 bool trap, uint64_t labels)
+static struct pgroup *group_for(struct gtable *t, const struct chains *cs, uint32_t chain,
+                                 uint64_t labels)
 {
-	uint64_t h = (hash_pcs(pcs, n, trunc) ^ (uint64_t)trap << 1) * 31 + labels;
 	if (2 * (t->n + 1) > t->nslots) {
 		size_t ns = t->nslots ? 2 * t->nslots : 1024;
 		size_t *sl = xcalloc(ns, sizeof *sl);
 		for (size_t i = 0; i < t->n; i++) {
-			size_t j = t->v[i].hash & (ns - 1);
+			size_t j = group_hash(t->v[i].chain, t->v[i].labels) & (ns - 1);
 			while (sl[j])
 				j = (j + 1) & (ns - 1);
 			sl[j] = i + 1;
@@ -688,27 +889,25 @@ static struct pgroup *group_for(struct gtable *t, const uint64_t *pcs, int n, bo
 		t->slots = sl;
 		t->nslots = ns;
 	}
-	size_t j = h & (t->nslots - 1);
+	size_t j = group_hash(chain, labels) & (t->nslots - 1);
 	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
 		struct pgroup *p = &t->v[t->slots[j] - 1];
-		if (p->hash == h && p->npcs == n && p->truncated == trunc && p->trap == trap &&
-		    p->labels == labels &&
-		    !memcmp(p->pcs, pcs, (size_t)n * sizeof *pcs))
+		if (p->chain == chain && p->labels == labels)
 			return p;
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 64;
 		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
 	}
+	const struct chain *c = &cs->v[chain - 1];
 	struct pgroup *p = &t->v[t->n];
 	memset(p, 0, sizeof *p);
-	p->hash = h;
-	p->npcs = n;
-	p->truncated = trunc;
-	p->trap = trap;
+	p->chain = chain;
+	p->pcs = c->pcs;
+	p->npcs = c->n;
+	p->truncated = c->truncated;
+	p->trap = c->trap;
 	p->labels = labels;
-	p->pcs = xmalloc((size_t)(n ? n : 1) * sizeof *pcs);
-	memcpy(p->pcs, pcs, (size_t)n * sizeof *pcs);
 	p->out.wait_min_ns = p->out.wait_max_ns = -1;
 	t->slots[j] = ++t->n;
 	return p;
@@ -983,26 +1182,26 @@ static void label_sets_free(struct label_sets *ls)
 }
 
 /* Unwinds every user goroutine with a stack copy and groups identical stacks. */
-static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *user)
+static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *user,
+                         const bool *sys)
 {
 	if (g->stacks_cut) {
 		gi_snapshot_add_warning(s, "goroutine stacks not read: the stop bound (--max-stop) "
 		                           "passed while they were copied; the counts are complete");
 		return;
 	}
-	if (!g->stacks || !g->gstk || !g->pcln)
+	if (!g->stacks || !g->gchain || !g->pcln)
 		return;
 	struct gtable t = {0};
-	uint64_t *pcs = xmalloc(MAX_DEPTH * sizeof *pcs);
 	uint64_t nostack = 0;
 	size_t nuser = 0;
 	struct label_sets ls = {0};
 	for (size_t i = 0; i < g->ngs; i++)
-		nuser += g->gwin[i] && user[i];
+		nuser += g->gwin[i] && (user[i] || sys[i]);
 	s->all = xcalloc(nuser ? nuser : 1, sizeof *s->all);
 	for (size_t i = 0; i < g->ngs; i++) {
 		const uint8_t *w = g->gwin[i];
-		if (!w || !user[i])
+		if (!w || !(user[i] || sys[i]))
 			continue;
 		unsigned gst = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)G_SCAN;
 		struct gi_goroutine *one = &s->all[s->nall++];
@@ -1013,18 +1212,18 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 		one->group = -1;
 		one->tid = g->gtid ? g->gtid[i] : 0;
 		one->locked = gfield(g, w, &g->g_lockedm) != 0;
+		one->system = sys[i];
+		if (sys[i])
+			continue;  /* not in the groups, as in the runtime's profile */
 		if (g->gchanged && g->gchanged[i]) {
 			g->nchanged++;
 			continue;
 		}
-		if (!g->gstk[i]) {
+		if (!g->gchain[i]) {
 			nostack++;
 			continue;
 		}
-		bool trunc;
-		int n = gi_unwind(g->pcln, g->gstk_pc[i], g->gstk_base[i], g->gstk[i], g->gstk_base[i],
-		                  g->gstk_len[i], pcs, MAX_DEPTH, &trunc);
-		struct pgroup *p = group_for(&t, pcs, n, trunc, g->gstk_trap[i],
+		struct pgroup *p = group_for(&t, g->chains, g->gchain[i],
 		                             (uint64_t)label_id(g, &ls, gfield(g, w, &g->g_labels)));
 		struct gi_ggroup *o = &p->out;
 		o->count++;
@@ -1048,7 +1247,6 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 				o->wait_max_ns = d;
 		}
 	}
-	free(pcs);
 	s->groups = xcalloc(t.n ? t.n : 1, sizeof *s->groups);
 	for (size_t i = 0; i < t.n; i++) {
 		struct pgroup *p = &t.v[i];
@@ -1061,7 +1259,6 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 		gi_counts_sort_desc(&p->out.statuses);
 		p->out.wait_reason = xstrdup(p->out.statuses.v[0].key);
 		s->groups[i] = p->out;
-		free(p->pcs);
 	}
 	s->ngroups = t.n;
 	/* Largest group first; the goroutines follow their groups to the new places. */
@@ -1086,9 +1283,14 @@ static void build_groups(struct gi_gor *g, struct gi_snapshot *s, const bool *us
 	qsort(s->all, s->nall, sizeof *s->all, goid_cmp);
 	s->stacks_available = true;
 	s->gor_inconsistent = g->nchanged;
+	s->gor_nostack = nostack;
 	if (g->nchanged)
-		gi_snapshot_add_warning(s, "%llu goroutines moved while they were read without "
-		                           "stopping the program: counted, but not in the groups",
+		gi_snapshot_add_warning(s, g->stopped
+		                        ? "%llu goroutines moved after the stop, before their "
+		                          "stacks were read: counted, but not in the groups "
+		                          "(--consistent reads every stack during the stop)"
+		                        : "%llu goroutines moved while they were read without "
+		                          "stopping the program: counted, but not in the groups",
 		                        (unsigned long long)g->nchanged);
 	if (nostack)
 		gi_snapshot_add_warning(s, "%llu goroutines were running where their stacks "
@@ -1110,6 +1312,7 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 	}
 	uint64_t live = 0, unreadable = 0;
 	bool *user = xcalloc(g->ngs ? g->ngs : 1, sizeof *user);
+	bool *sys = xcalloc(g->ngs ? g->ngs : 1, sizeof *sys);
 	for (size_t i = 0; i < g->ngs; i++) {
 		const uint8_t *w = g->gwin[i];
 		if (!w) {
@@ -1126,6 +1329,7 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 		if (is_system(g, fn, w)) {
 			s->gor_system++;
 			gi_counts_add(&s->system_by_status, key, 1);
+			sys[i] = true;
 		} else {
 			gi_counts_add(&s->by_status, key, 1);
 			user[i] = true;
@@ -1139,8 +1343,9 @@ void gi_gor_analyze(struct gi_gor *g, struct gi_snapshot *s)
 	s->gor_allglen = g->allglen;
 	gi_counts_sort_desc(&s->by_status);
 	gi_counts_sort_desc(&s->system_by_status);
-	build_groups(g, s, user);
+	build_groups(g, s, user, sys);
 	free(user);
+	free(sys);
 	if (unreadable)
 		gi_snapshot_add_warning(s, "%llu goroutine structures could not be read",
 		                        (unsigned long long)unreadable);
@@ -1173,6 +1378,8 @@ void gi_gor_free(struct gi_gor *g)
 	free(g->gstk_trap);
 	free(g->gtid);
 	free(g->gchanged);
+	free(g->gchain);
+	chains_free(g->chains);
 	gi_scratch_free(&g->scratch);
 	gi_scratch_free(&g->scratch2);
 	free(g->arenas);

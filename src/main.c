@@ -40,15 +40,19 @@ static const char usage_main[] =
 	"See goinspect(1) and goinspect-snapshot(5).\n";
 
 static const char usage_snapshot[] =
-	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--no-stop] [--gzip] [-q] PID\n"
+	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--consistent | --no-stop]\n"
+	"                          [--gzip] [-q] PID\n"
 	"\n"
-	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutines, their stacks and\n"
-	"the runtime's counters, detach, then read /proc/PID/smaps and write the snapshot.\n"
+	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutines, the stacks of those\n"
+	"not parked and the runtime's counters, detach, copy the parked goroutines' stacks\n"
+	"(and check that they did not move), read /proc/PID/smaps and write the snapshot.\n"
 	"\n"
 	"  -o, --output FILE       write FILE (default ./goinspect-PID-YYYYMMDDTHHMMSSZ.snap)\n"
 	"      --max-stop DURATION bound on how long the target stays stopped (default 2s;\n"
 	"                          e.g. 500ms, 1.5s, 2). Past it goinspect resumes the\n"
 	"                          target and writes a snapshot flagged partial (exit 1)\n"
+	"      --consistent        copy every goroutine's stack during the stop (a longer\n"
+	"                          pause; no goroutine can move before its stack is read)\n"
 	"      --no-stop           do not stop the program at all: read it while it runs,\n"
 	"                          then read every goroutine again and leave out of the\n"
 	"                          groups (and count) those that moved meanwhile\n"
@@ -58,12 +62,12 @@ static const char usage_snapshot[] =
 
 static const char usage_show[] =
 	"usage: goinspect show [--json] [--top N] [--all] [--state S] [--func REGEX]\n"
-	"                      [--group-by KEY] [--strings CLASS] FILE\n"
+	"                      [--group-by KEY] [--alloc-stacks] [--strings CLASS] FILE\n"
 	"\n"
 	"Print the full report of a snapshot: target, capture, goroutines by status and\n"
 	"wait reason, goroutines grouped by stack, the Go heap by size class with the\n"
-	"runtime's MemStats and where the RSS goes, memory by kind and a pmap-like table\n"
-	"of mappings.\n"
+	"runtime's MemStats and where the RSS goes, allocation sites (the runtime's heap\n"
+	"profile), memory by kind and a pmap-like table of mappings.\n"
 	"\n"
 	"  -j, --json           print the snapshot as JSON (the documented contract)\n"
 	"  -n, --top N          at most N rows per table, N groups\n"
@@ -75,6 +79,7 @@ static const char usage_show[] =
 	"                       or label=NAME (the value of a pprof label)\n"
 	"      --strings CLASS  the printable strings most common in a sample of the\n"
 	"                       live objects of size class CLASS (0 = large objects)\n"
+	"      --alloc-stacks   every allocation site with its whole stack\n"
 	"  -h, --help           this help\n";
 
 static const char usage_diff[] =
@@ -243,13 +248,14 @@ static int cmd_snapshot(int argc, char **argv)
 		{"max-stop", required_argument, NULL, 'm'},
 		{"gzip", no_argument, NULL, 'z'},
 		{"no-stop", no_argument, NULL, 'N'},
+		{"consistent", no_argument, NULL, 'C'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
 	const char *out = NULL;
 	int64_t max_stop = 2000000000;
-	bool gz = false, quiet = false, no_stop = false;
+	bool gz = false, quiet = false, no_stop = false, consistent = false;
 	int o;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "+o:zqh", opts, NULL)) != -1) {
@@ -263,6 +269,7 @@ static int cmd_snapshot(int argc, char **argv)
 			break;
 		case 'z': gz = true; break;
 		case 'N': no_stop = true; break;
+		case 'C': consistent = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage_snapshot, stdout); return GI_EXIT_OK;
 		default: return usage_error(usage_snapshot, "bad option");
@@ -270,6 +277,8 @@ static int cmd_snapshot(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error(usage_snapshot, "snapshot takes one PID");
+	if (no_stop && consistent)
+		return usage_error(usage_snapshot, "--consistent needs the stop that --no-stop omits");
 	struct snap_ctx c;
 	memset(&c, 0, sizeof c);
 	c.pid = parse_pid(argv[optind]);
@@ -403,12 +412,15 @@ static int cmd_snapshot(int argc, char **argv)
 		s.gor_error = xasprintf("goroutines not read: %s", err);
 	} else {
 		gor = gi_gor_prepare(&t, err, sizeof err);
-		if (!gor)
+		if (gor)
+			gi_gor_set_mode(gor, !no_stop, consistent);
+		else
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}
 	struct gi_heap_rd *heap = t.lay ? gi_heap_prepare(&t, err, sizeof err) : NULL;
 	if (!heap)
 		s.heap.error = xasprintf("heap not read: %s", t.lay ? err : "no runtime layouts");
+	struct gi_mprof *mprof = t.lay ? gi_mprof_prepare(&t) : NULL;
 	gi_layout_release(t.lay);  /* layouts are resolved: give libdw's memory back before the copy */
 
 	/* The stop. Nothing but copying happens in it. */
@@ -446,8 +458,6 @@ static int cmd_snapshot(int argc, char **argv)
 			native = gi_native_capture(&at, &t.mem, gi_gor_pcln(gor), c.pid);
 		if (gor && !at.timed_out) {
 			r = gi_gor_capture(gor, &t, no_stop ? NULL : &at, deadline, err, sizeof err);
-			if (r == 0 && no_stop)
-				r = gi_gor_verify(gor, &t);
 			if (r == -EINTR)
 				gi_signals_die();
 			if (r == -ETIMEDOUT)
@@ -475,6 +485,21 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_err("PID %d exited during the snapshot", c.pid);
 		exit_code = GI_EXIT_TARGET;
 		goto out;
+	}
+	if (gor && !at.timed_out && !s.gor_error) {
+		/* The program runs again: the parked goroutines' stacks, then the check that
+		 * they stayed where they were. */
+		r = gi_gor_capture_after(gor, &t);
+		if (r == -EINTR || gi_signal_caught)
+			gi_signals_die();
+		if (r == -ESRCH) {
+			gi_err("PID %d exited during the snapshot", c.pid);
+			exit_code = GI_EXIT_TARGET;
+			goto out;
+		}
+		if (r < 0)
+			gi_snapshot_add_warning(&s, "goroutine stacks read after the stop: %s",
+			                        strerror(-r));
 	}
 	if (at.timed_out) {
 		char b[32];
@@ -513,6 +538,11 @@ static int cmd_snapshot(int argc, char **argv)
 	free(sps);
 	if (gor && !s.gor_error)
 		gi_gor_analyze(gor, &s);
+	if (mprof)
+		gi_mprof_read(mprof, &t, gor ? gi_gor_pcln(gor) : NULL, &s.mprof);
+	else
+		s.mprof.note = xstrdup(t.lay ? "the runtime's heap profile was not found"
+		                             : "the runtime's heap profile was not read: no layouts");
 	gi_native_analyze(native, &s);  /* needs s.mem, to name modules */
 	if (!s.heap.error)
 		gi_heap_analyze(heap, &t, &s);  /* needs s.mem classified; samples objects */
@@ -561,6 +591,7 @@ out:
 	gi_attach_free(&at);
 	gi_native_free(native);
 	gi_gor_free(gor);
+	gi_mprof_free(mprof);
 	gi_layout_close(t.lay);
 	gi_mem_close(&t.mem);
 	gi_snapshot_free(&s);
@@ -583,7 +614,8 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 		{"state", required_argument, NULL, 's'},
 		{"func", required_argument, NULL, 'f'},
 		{"group-by", required_argument, NULL, 'g'},
-		{"strings", required_argument, NULL, 'S'},
+		{"alloc-stacks", no_argument, NULL, 'S'},
+		{"strings", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -591,11 +623,12 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 	bool show = usage == usage_show;
 	int o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, show ? "+jn:as:f:g:S:h" : "+jn:h", opts, NULL)) != -1) {
-		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g' || o == 'S'))
-			return usage_error(usage, "--all, --state, --func, --group-by and --strings are "
-			                          "for show");
+	while ((o = getopt_long(argc, argv, show ? "+jn:as:f:g:h" : "+jn:h", opts, NULL)) != -1) {
+		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g' || o == 'S' || o == 'K'))
+			return usage_error(usage, "--all, --state, --func, --group-by, "
+			                          "--alloc-stacks and --strings are for show");
 		switch (o) {
+		case 'S': ro->alloc_stacks = true; break;
 		case 'a': ro->all = true; break;
 		case 's': ro->state = optarg; break;
 		case 'f': {
@@ -616,7 +649,7 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 				                          "reason, label=KEY)", optarg);
 			ro->group_by = optarg;
 			break;
-		case 'S': {
+		case 'K': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || end == optarg || v < 0 || v >= GI_NUM_SIZE_CLASSES)

@@ -75,7 +75,7 @@ static int acc_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int wr
 	if (write)
 		return -UNW_EINVAL;
 	struct cthread *c = cur.c;
-	if (addr >= c->regs.rsp && addr + 8 <= c->regs.rsp + c->len) {
+	if (addr >= c->regs.rsp && c->len >= 8 && addr - c->regs.rsp <= c->len - 8) {
 		memcpy(val, c->stk + (addr - c->regs.rsp), 8);
 		return 0;
 	}

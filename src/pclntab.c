@@ -48,7 +48,18 @@ struct gi_pcln {
 	size_t npclntable;
 	uint32_t *ftab;    /* 2 words per entry */
 	size_t nftab;      /* entries, including the end marker */
+	struct pc_info *pcache;  /* the unwinder's per-pc answers (direct-mapped) */
 };
+
+/* What the unwinder needs to know of a pc; goroutine stacks repeat few pcs, so a lookup in
+ * the function table and a pc-value decoding are made once per pc, not once per frame. */
+struct pc_info {
+	uint64_t pc;       /* 0: empty slot */
+	int32_t delta;     /* frame size, -1 if unknown */
+	bool top;          /* a top frame or not Go code */
+	bool known;        /* the pc is in the function table */
+};
+#define PCACHE_BITS 14
 
 static uint64_t rd64(const uint8_t *p)
 {
@@ -381,20 +392,36 @@ bool gi_pcln_is_topframe(struct gi_pcln *p, uint64_t pc)
 	                !strcmp(name, "runtime.morestack"));
 }
 
+static const struct pc_info *pc_info(struct gi_pcln *p, uint64_t pc)
+{
+	if (!p->pcache)
+		p->pcache = xcalloc((size_t)1 << PCACHE_BITS, sizeof *p->pcache);
+	struct pc_info *c = &p->pcache[(pc * 0x9e3779b97f4a7c15ull) >> (64 - PCACHE_BITS)];
+	if (c->pc == pc && pc)
+		return c;
+	int64_t d = -1;
+	c->pc = pc;
+	c->known = find_func(p, pc) != UINT64_MAX;
+	c->top = gi_pcln_is_topframe(p, pc);
+	c->delta = !c->top && gi_pcln_spdelta(p, pc, &d) == 0 && d <= INT32_MAX ? (int32_t)d : -1;
+	return c;
+}
+
 int gi_unwind(struct gi_pcln *p, uint64_t pc, uint64_t sp, const uint8_t *stk, uint64_t stk_base,
               size_t stk_len, uint64_t *pcs, int max, bool *truncated)
 {
 	int n = 0;
 	*truncated = false;
 	while (n < max) {
-		if (gi_pcln_is_topframe(p, pc)) {
-			if (find_func(p, pc) == UINT64_MAX)
+		const struct pc_info *c = pc_info(p, pc);
+		if (c->top) {
+			if (!c->known)
 				*truncated = true;  /* not Go code: garbage or a torn stack */
 			return n;
 		}
 		pcs[n++] = pc;
-		int64_t delta;
-		if (gi_pcln_spdelta(p, pc, &delta) != 0) {
+		int64_t delta = c->delta;
+		if (delta < 0) {
 			*truncated = true;
 			return n;
 		}
@@ -422,6 +449,7 @@ void gi_pcln_free(struct gi_pcln *p)
 {
 	if (!p)
 		return;
+	free(p->pcache);
 	free(p->funcnames);
 	free(p->pclntable);
 	free(p->ftab);

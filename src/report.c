@@ -169,6 +169,8 @@ static void show_all(FILE *out, const struct gi_snapshot *s, const struct gi_rep
 	for (size_t i = 0; i < s->nall; i++) {
 		const struct gi_goroutine *r = &s->all[i];
 		const struct gi_ggroup *g = r->group >= 0 ? &s->groups[r->group] : NULL;
+		if (r->system)
+			continue;  /* as in the runtime's debug=2 dump */
 		if (o->state && strcmp(r->status ? r->status : "", o->state))
 			continue;
 		if (o->func_re && (!g || !group_matches(g, o)))
@@ -630,6 +632,7 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 	}
 
 	show_heap(out, s, o);
+	gi_report_memprof_show(out, s, o);
 
 	const struct gi_memory *m = &s->mem;
 	fprintf(out, "\nMemory: ");
@@ -934,7 +937,9 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 			"swap_delta", (json_int_t)b->mem.swap - (json_int_t)a->mem.swap, "by_kind", kinds,
 			"mappings", maps);
 		json_object_set_new(json_object_get(root, "goroutines"), "groups", groups);
-		json_object_set_new(root, "heap", heap_diff_json(a, b));
+		json_t *hd = heap_diff_json(a, b);
+		json_object_set_new(hd, "profile", (json_t *)gi_report_memprof_diff_json(a, b));
+		json_object_set_new(root, "heap", hd);
 		print_json(out, root);
 		free(sd);
 		free(md);
@@ -990,6 +995,7 @@ int gi_report_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snaps
 
 	diff_heap_text(out, a, b, o);
 
+	gi_report_memprof_diff(out, a, b, o);
 	fprintf(out, "\nMemory: RSS %s -> %s (%s)\n", SZ(a->mem.rss), SZ(b->mem.rss), DSZ(rdelta));
 	fprintf(out, "  PSS %s -> %s (%s), anonymous %s -> %s (%s), swap %s -> %s (%s)\n",
 	        SZ(a->mem.pss), SZ(b->mem.pss), DSZ((int64_t)b->mem.pss - (int64_t)a->mem.pss),

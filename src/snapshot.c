@@ -76,14 +76,35 @@ void gi_snapshot_free(struct gi_snapshot *s)
 	gi_counts_free(&s->system_by_status);
 	gi_memory_free(&s->mem);
 	gi_heap_free(&s->heap);
+	gi_memprof_free(&s->mprof);
 	memset(s, 0, sizeof *s);
 }
 
 /* ---- writing ---- */
 
+/* A JSON string (text from the target made valid UTF-8), or null. */
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	if (!s)
+		return json_null();
+	if (gi_utf8_valid(s))
+		return json_string(s);
+	char *f = gi_utf8_fix(s);
+	json_t *j = json_string(f);
+	free(f);
+	return j;
+}
+
+/* json_object_set_new with a key that may hold any bytes. */
+static void set_any_key(json_t *obj, const char *key, json_t *v)
+{
+	if (gi_utf8_valid(key)) {
+		json_object_set_new(obj, key, v);
+		return;
+	}
+	char *f = gi_utf8_fix(key);
+	json_object_set_new(obj, f, v);
+	free(f);
 }
 
 static json_t *u64(uint64_t v)
@@ -102,7 +123,7 @@ static json_t *counts_json(const struct gi_counts *c)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < c->n; i++)
-		json_object_set_new(o, c->v[i].key, u64(c->v[i].count));
+		set_any_key(o, c->v[i].key, u64(c->v[i].count));
 	return o;
 }
 
@@ -124,7 +145,7 @@ static json_t *groups_json(const struct gi_snapshot *s)
 			json_array_append_new(goids, u64(g->goids[j]));
 		json_t *labels = json_object();
 		for (size_t j = 0; j < g->labels.n; j++)
-			json_object_set_new(labels, g->labels.v[j].key, json_string(g->labels.v[j].value));
+			set_any_key(labels, g->labels.v[j].key, str_or_null(g->labels.v[j].value));
 		json_array_append_new(a, json_pack(
 			"{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "count", u64(g->count),
 			"labels", labels,
@@ -233,6 +254,32 @@ static json_t *heap_json(const struct gi_heap *h)
 	return o;
 }
 
+static json_t *memprof_json(const struct gi_memprof *p)
+{
+	json_t *sites = json_array();
+	for (size_t i = 0; i < p->nsites; i++) {
+		const struct gi_memsite *m = &p->sites[i];
+		json_t *frames = json_array(), *pcs = json_array();
+		for (size_t j = 0; j < m->nframes; j++)
+			json_array_append_new(frames, frame_json(&m->frames[j]));
+		for (size_t j = 0; j < m->npcs; j++)
+			json_array_append_new(pcs, hex(m->pcs[j]));
+		json_array_append_new(sites, json_pack(
+			"{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o, s:o}",
+			"inuse_objects", (json_int_t)m->est_inuse_objects,
+			"inuse_bytes", (json_int_t)m->est_inuse_bytes,
+			"alloc_objects", (json_int_t)m->est_alloc_objects,
+			"alloc_bytes", (json_int_t)m->est_alloc_bytes,
+			"sampled", "inuse_objects", (json_int_t)m->inuse_objects,
+			"inuse_bytes", (json_int_t)m->inuse_bytes,
+			"alloc_objects", (json_int_t)m->alloc_objects,
+			"alloc_bytes", (json_int_t)m->alloc_bytes,
+			"frames", frames, "pcs", pcs));
+	}
+	return json_pack("{s:b, s:o, s:I, s:o}", "available", p->available, "note",
+	                 str_or_null(p->note), "rate", (json_int_t)p->rate, "sites", sites);
+}
+
 static json_t *build(const struct gi_snapshot *s, bool placeholder)
 {
 	json_t *root = json_object();
@@ -241,8 +288,8 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 	                                            str_or_null(s->tool_version)));
 	json_t *settings = json_object();
 	for (size_t i = 0; i < s->build_settings.n; i++)
-		json_object_set_new(settings, s->build_settings.v[i].key,
-		                    json_string(s->build_settings.v[i].value));
+		set_any_key(settings, s->build_settings.v[i].key,
+		                    str_or_null(s->build_settings.v[i].value));
 	json_object_set_new(root, "target", json_pack(
 		"{s:i, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:b, s:b, s:i}",
 		"pid", s->pid, "exe", str_or_null(s->exe), "comm", str_or_null(s->comm),
@@ -252,7 +299,7 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 		"pie", s->pie, "dwarf", s->has_dwarf, "threads", s->threads));
 	json_t *warn = json_array();
 	for (size_t i = 0; i < s->nwarnings; i++)
-		json_array_append_new(warn, json_string(s->warnings[i]));
+		json_array_append_new(warn, str_or_null(s->warnings[i]));
 	json_object_set_new(root, "capture", json_pack(
 		"{s:o, s:o, s:o, s:o, s:b, s:o}", "time", str_or_null(s->time_utc),
 		"pause_ns", u64(s->pause_ns), "total_ns", u64(s->total_ns),
@@ -267,6 +314,7 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 	json_t *gor = json_object_get(root, "goroutines");
 	json_object_set_new(gor, "stacks_available", json_boolean(s->stacks_available));
 	json_object_set_new(gor, "inconsistent", u64(s->gor_inconsistent));
+	json_object_set_new(gor, "no_stack", u64(s->gor_nostack));
 	json_object_set_new(gor, "groups", groups_json(s));
 	if (placeholder) {
 		/* Written by stream_all: a JSON object per goroutine is costly with hundreds of
@@ -278,12 +326,13 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 	for (size_t i = 0; i < s->nall; i++) {
 		const struct gi_goroutine *g = &s->all[i];
 		json_array_append_new(all, json_pack(
-			"{s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "goid", u64(g->goid),
+			"{s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "goid", u64(g->goid),
 			"status", str_or_null(g->status),
 			"wait_ns", g->wait_ns >= 0 ? json_integer(g->wait_ns) : json_null(),
 			"group", g->group >= 0 ? json_integer(g->group) : json_null(),
 			"parent_goid", g->parent_goid ? u64(g->parent_goid) : json_null(),
-			"tid", g->tid ? json_integer(g->tid) : json_null(), "locked", g->locked));
+			"tid", g->tid ? json_integer(g->tid) : json_null(), "locked", g->locked,
+			"system", g->system));
 	}
 	json_object_set_new(gor, "all", all);
 memory:;
@@ -320,6 +369,12 @@ memory:;
 		"pss", u64(m->pss), "anonymous", u64(m->anonymous), "swap", u64(m->swap),
 		"dirty", u64(m->dirty), "mappings", maps));
 	json_object_set_new(root, "heap", heap_json(&s->heap));
+	json_t *heap = json_object_get(root, "heap");
+	if (!heap) {
+		heap = json_object();
+		json_object_set_new(root, "heap", heap);
+	}
+	json_object_set_new(heap, "profile", memprof_json(&s->mprof));
 	return root;
 }
 
@@ -348,6 +403,12 @@ static void emit(struct sink *o, const char *buf, size_t len)
 /* A JSON string: quotes, backslashes and control characters escaped. */
 static void emit_string(struct sink *o, const char *str)
 {
+	if (str && !gi_utf8_valid(str)) {
+		char *f = gi_utf8_fix(str);
+		emit_string(o, f);
+		free(f);
+		return;
+	}
 	char buf[512];
 	size_t n = 0;
 	buf[n++] = '"';
@@ -369,32 +430,74 @@ static void emit_string(struct sink *o, const char *str)
 	emit(o, buf, n);
 }
 
+/* Appends the decimal form of v, or "null" when absent. */
+static char *put_num(char *p, bool present, bool neg, uint64_t v)
+{
+	if (!present) {
+		memcpy(p, "null", 4);
+		return p + 4;
+	}
+	char t[24];
+	int n = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		*p++ = '-';
+	while (n)
+		*p++ = t[--n];
+	return p;
+}
+
+static char *put_str(char *p, const char *lit)
+{
+	size_t n = strlen(lit);
+	memcpy(p, lit, n);
+	return p + n;
+}
+
+/* goroutines.all, one goroutine a line; written by hand (a million goroutines make a
+ * million records: building them as JSON objects first would double the memory and the
+ * time). Statuses are the runtime's short strings; anything else goes through emit_string. */
 static void stream_all(struct sink *o, const struct gi_snapshot *s)
 {
 	emit(o, "[", 1);
 	for (size_t i = 0; i < s->nall && o->ok; i++) {
 		const struct gi_goroutine *g = &s->all[i];
-		char buf[256], w[24] = "null", grp[24] = "null", par[24] = "null", tid[24] = "null";
-		if (g->wait_ns >= 0)
-			snprintf(w, sizeof w, "%lld", (long long)g->wait_ns);
-		if (g->group >= 0)
-			snprintf(grp, sizeof grp, "%lld", (long long)g->group);
-		if (g->parent_goid)
-			snprintf(par, sizeof par, "%llu", (unsigned long long)g->parent_goid);
-		if (g->tid)
-			snprintf(tid, sizeof tid, "%d", g->tid);
-		int n = snprintf(buf, sizeof buf, "%s\n  {\"goid\": %llu, \"status\": ", i ? "," : "",
-		                 (unsigned long long)g->goid);
-		emit(o, buf, (size_t)n);
-		emit_string(o, g->status);
-		n = snprintf(buf, sizeof buf, ", \"wait_ns\": %s, \"group\": %s, \"parent_goid\": %s, "
-		             "\"tid\": %s, \"locked\": %s}", w, grp, par, tid, g->locked ? "true" : "false");
-		emit(o, buf, (size_t)n);
+		char buf[320], *p = buf;
+		p = put_str(p, i ? ",\n  {\"goid\": " : "\n  {\"goid\": ");
+		p = put_num(p, true, false, g->goid > INT64_MAX ? INT64_MAX : g->goid);
+		p = put_str(p, ", \"status\": ");
+		const char *st = g->status ? g->status : "";
+		bool plain = strlen(st) < 128;
+		for (const unsigned char *c = (const unsigned char *)st; *c && plain; c++)
+			plain = *c >= 0x20 && *c < 0x80 && *c != '"' && *c != '\\';
+		if (plain) {
+			*p++ = '"';
+			p = put_str(p, st);
+			*p++ = '"';
+		} else {
+			emit(o, buf, (size_t)(p - buf));
+			emit_string(o, g->status);
+			p = buf;
+		}
+		p = put_str(p, ", \"wait_ns\": ");
+		p = put_num(p, g->wait_ns >= 0, false, (uint64_t)g->wait_ns);
+		p = put_str(p, ", \"group\": ");
+		p = put_num(p, g->group >= 0, false, (uint64_t)g->group);
+		p = put_str(p, ", \"parent_goid\": ");
+		p = put_num(p, g->parent_goid != 0, false,
+		            g->parent_goid > INT64_MAX ? INT64_MAX : g->parent_goid);
+		p = put_str(p, ", \"tid\": ");
+		p = put_num(p, g->tid != 0, g->tid < 0, (uint64_t)(g->tid < 0 ? -(int64_t)g->tid : g->tid));
+		p = put_str(p, g->locked ? ", \"locked\": true" : ", \"locked\": false");
+		p = put_str(p, g->system ? ", \"system\": true}" : ", \"system\": false}");
+		emit(o, buf, (size_t)(p - buf));
 	}
 	emit(o, "\n ]", 3);
 }
 
-/* The whole document: jansson writes all but goroutines.all, which is streamed into it. */
 static void emit_document(struct sink *o, const struct gi_snapshot *s, size_t indent)
 {
 	json_t *root = build(s, true);
@@ -438,6 +541,8 @@ int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, 
 	fchmod(fd, 0644);
 	if (gzip) {
 		gzFile gz = gzdopen(fd, "wb6");
+		if (gz)
+			gzbuffer(gz, 1u << 20);
 		struct sink o = {NULL, gz, gz != NULL};
 		if (gz)
 			emit_document(&o, s, 1);
@@ -451,6 +556,8 @@ int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, 
 		}
 	} else {
 		FILE *f = fdopen(fd, "w");
+		if (f)
+			setvbuf(f, NULL, _IOFBF, 1u << 20);
 		struct sink o = {f, NULL, f != NULL};
 		if (f)
 			emit_document(&o, s, 1);
@@ -604,6 +711,52 @@ static void read_frame(struct rd *r, json_t *o, struct gi_gframe *f)
 	f->line = (int)get_i64_or(r, o, "line", 0);
 }
 
+static void read_memprof(struct rd *r, json_t *o, struct gi_memprof *p)
+{
+	p->available = get_bool(r, o, "available");
+	p->note = get_str(r, o, "note");
+	p->rate = get_i64_or(r, o, "rate", 0);
+	json_t *a = json_object_get(o, "sites"), *e;
+	if (!a || json_is_null(a))
+		return;
+	if (!json_is_array(a) || json_array_size(a) > MAX_ITEMS) {
+		fail(r, "truncated or corrupt snapshot: \"sites\" is not an array");
+		return;
+	}
+	p->sites = xcalloc(json_array_size(a) + 1, sizeof *p->sites);
+	size_t i;
+	json_array_foreach(a, i, e) {
+		if (!json_is_object(e) || r->bad) {
+			fail(r, "truncated or corrupt snapshot: allocation site %zu is not an object", i);
+			return;
+		}
+		struct gi_memsite *m = &p->sites[p->nsites++];
+		m->est_inuse_objects = get_i64_or(r, e, "inuse_objects", 0);
+		m->est_inuse_bytes = get_i64_or(r, e, "inuse_bytes", 0);
+		m->est_alloc_objects = get_i64_or(r, e, "alloc_objects", 0);
+		m->est_alloc_bytes = get_i64_or(r, e, "alloc_bytes", 0);
+		json_t *sm = json_object_get(e, "sampled");
+		if (sm && json_is_object(sm)) {
+			m->inuse_objects = get_i64_or(r, sm, "inuse_objects", 0);
+			m->inuse_bytes = get_i64_or(r, sm, "inuse_bytes", 0);
+			m->alloc_objects = get_i64_or(r, sm, "alloc_objects", 0);
+			m->alloc_bytes = get_i64_or(r, sm, "alloc_bytes", 0);
+		}
+		json_t *fr = json_object_get(e, "frames"), *f;
+		size_t j;
+		if (fr && json_is_array(fr) && json_array_size(fr) <= MAX_ITEMS) {
+			m->frames = xcalloc(json_array_size(fr) + 1, sizeof *m->frames);
+			json_array_foreach(fr, j, f) read_frame(r, f, &m->frames[m->nframes++]);
+		}
+		json_t *pcs = json_object_get(e, "pcs"), *pc;
+		if (pcs && json_is_array(pcs) && json_array_size(pcs) <= MAX_ITEMS) {
+			m->pcs = xcalloc(json_array_size(pcs) + 1, sizeof *m->pcs);
+			json_array_foreach(pcs, j, pc) if (json_is_string(pc))
+				m->pcs[m->npcs++] = strtoull(json_string_value(pc), NULL, 16);
+		}
+	}
+}
+
 static void read_groups(struct rd *r, json_t *gor, struct gi_snapshot *s)
 {
 	json_t *a = json_object_get(gor, "groups");
@@ -678,6 +831,8 @@ static void read_all(struct rd *r, json_t *gor, struct gi_snapshot *s)
 		g->parent_goid = get_u64(r, e, "parent_goid");
 		g->tid = (int)get_i64_or(r, e, "tid", 0);
 		g->locked = get_bool(r, e, "locked");
+		if (json_object_get(e, "system"))
+			g->system = get_bool(r, e, "system");
 	}
 }
 
@@ -903,9 +1058,15 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		get_counts(&r, g, "system_by_status", &s->system_by_status);
 		s->stacks_available = get_bool(&r, g, "stacks_available");
 		s->gor_inconsistent = get_u64(&r, g, "inconsistent");
+		if (json_object_get(g, "no_stack"))
+			s->gor_nostack = get_u64(&r, g, "no_stack");
 		read_groups(&r, g, s);
 		read_all(&r, g, s);
 	}
+	json_t *heap = obj(&r, root, "heap", false);
+	json_t *prof = heap ? obj(&r, heap, "profile", false) : NULL;
+	if (prof)
+		read_memprof(&r, prof, &s->mprof);
 	json_t *nt = obj(&r, root, "native_threads", false);
 	if (nt) {
 		s->native_available = get_bool(&r, nt, "available");

@@ -55,6 +55,10 @@ struct gi_mem {
 	int fd;          /* /proc/PID/mem, when process_vm_readv is refused */
 	bool use_fd;
 	uint64_t bytes, calls;
+	uint64_t garbage_seed, garbage_rate;  /* test hook: see gi_mem_open */
+	const uint8_t *local;  /* gi_mem_open_buffer: memory served from here, not a process */
+	uint64_t local_base;
+	size_t local_len;
 };
 struct gi_readreq {
 	uint64_t addr;
@@ -63,6 +67,8 @@ struct gi_readreq {
 	int err;         /* 0 or errno for this request */
 };
 int gi_mem_open(struct gi_mem *m, int pid);
+/* Memory from a buffer holding [base, base+len) of some address space (tests, fuzzing). */
+void gi_mem_open_buffer(struct gi_mem *m, uint64_t base, const void *data, size_t len);
 /* Reads len bytes exactly. 0 or -errno (-EFAULT unreadable, -ESRCH gone). */
 int gi_mem_read(struct gi_mem *m, uint64_t addr, void *buf, size_t len);
 /* Reads many requests in few system calls. Returns how many failed; -ESRCH if the process
@@ -75,6 +81,8 @@ struct gi_scratch {
 };
 void *gi_scratch_alloc(struct gi_scratch *s, size_t n);
 void gi_scratch_free(struct gi_scratch *s);
+/* Makes the whole scratch free for reuse (pointers into it become invalid); keeps its pages. */
+void gi_scratch_reset(struct gi_scratch *s);
 /* Like gi_mem_readv for many small requests close together (such as every g): requests less
  * than maxgap bytes apart are read as one range into sc. A request whose buf is NULL is left
  * pointing into sc (no copy); otherwise it is copied to buf. */
@@ -154,13 +162,19 @@ struct gi_gor;  /* goroutine walk state */
 /* Before the stop: layouts, wait-reason strings, function table. NULL with err when the
  * goroutines cannot be read (the snapshot then says why). */
 struct gi_gor *gi_gor_prepare(struct gi_target *t, char *err, size_t errlen);
-/* While stopped: copies allgs, the g fields, sched and the P's. 0, or -errno (-ESRCH gone,
+/* While stopped: copies allgs, the g fields, sched, the P's and the stacks of the goroutines
+ * that are not parked (all of them with --consistent or without a stop). 0, or -errno (-ESRCH gone,
  * -ETIMEDOUT stop bound, -EINTR signal); on other errors err says what could not be read. */
 int gi_gor_capture(struct gi_gor *g, struct gi_target *t, const struct gi_attach *at,
                    uint64_t deadline, char *err, size_t errlen);
-/* --no-stop: after a capture made without stopping, re-reads the goroutines and marks the
- * ones that moved meanwhile. 0 or -errno. */
-int gi_gor_verify(struct gi_gor *g, struct gi_target *t);
+/* How the capture will be made (the default, set by prepare: stop, not consistent): with or
+ * without a stop, and with every stack copied during it (consistent) or the parked
+ * goroutines' stacks after it, by gi_gor_capture_after. Sizes the pre-faulted scratch. */
+void gi_gor_set_mode(struct gi_gor *g, bool stop, bool consistent);
+/* After the detach (or after a --no-stop capture): copies the parked goroutines' stacks,
+ * then re-reads those goroutines and marks the ones that moved meanwhile (with --no-stop,
+ * every goroutine). 0 or -errno. */
+int gi_gor_capture_after(struct gi_gor *g, struct gi_target *t);
 /* Go heap arenas [start,end) read during the capture (for classifying mappings). */
 size_t gi_gor_arenas(struct gi_gor *g, const uint64_t (**arenas)[2]);
 /* After the detach: totals and per-status counts into the snapshot. */
@@ -182,6 +196,15 @@ int gi_heap_capture(struct gi_heap_rd *h, struct gi_target *t, uint64_t deadline
  * breakdown, then a bounded sample of objects read from the running target. */
 void gi_heap_analyze(struct gi_heap_rd *h, struct gi_target *t, struct gi_snapshot *s);
 void gi_heap_rd_free(struct gi_heap_rd *h);
+/* ---- memprof.c ---- */
+struct gi_mprof;
+/* Before the stop: where the heap profile's globals are; NULL when they cannot be found. */
+struct gi_mprof *gi_mprof_prepare(struct gi_target *t);
+/* After the stop: the runtime's heap profile as runtime.MemProfile would return it, every
+ * site symbolized with pcln (may be NULL). */
+void gi_mprof_read(struct gi_mprof *m, struct gi_target *t, struct gi_pcln *pcln,
+                   struct gi_memprof *out);
+void gi_mprof_free(struct gi_mprof *m);
 
 /* ---- native.c ---- */
 struct gi_native;

@@ -218,3 +218,74 @@ void gi_strmap_free(struct gi_strmap *m)
 	free(m->v);
 	memset(m, 0, sizeof *m);
 }
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t n;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+bool gi_utf8_valid(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		if (!n)
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+char *gi_utf8_fix(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		if (!n) {
+			*o++ = '?';
+			p++;
+			continue;
+		}
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+	}
+	*o = 0;
+	return out;
+}
+
+bool gi_func_is_user(const char *func)
+{
+	if (!func)
+		return false;
+	if (!strncmp(func, "main.", 5))
+		return true;
+	const char *slash = strchr(func, '/');
+	if (!slash)
+		return false;  /* "sync.(*Mutex).Lock": a one-element path, so standard */
+	return memchr(func, '.', (size_t)(slash - func)) != NULL;
+}

@@ -58,9 +58,9 @@ static void make(struct gi_snapshot *s, uint64_t chan_send, uint64_t heap_rss)
 	g->ngoids = 2;
 	s->nall = 3;
 	s->all = xcalloc(3, sizeof *s->all);
-	s->all[0] = (struct gi_goroutine){7, 1, xstrdup("chan send"), 120000000000, 0, 0, false};
-	s->all[1] = (struct gi_goroutine){9, 0, xstrdup("odd \"status\"\\\n"), -1, -1, 4321, true};
-	s->all[2] = (struct gi_goroutine){12, 7, xstrdup("running"), -1, 0, 0, false};
+	s->all[0] = (struct gi_goroutine){7, 1, xstrdup("chan send"), 120000000000, 0, 0, false, false};
+	s->all[1] = (struct gi_goroutine){9, 0, xstrdup("odd \"status\"\\\n"), -1, -1, 4321, true, false};
+	s->all[2] = (struct gi_goroutine){12, 7, xstrdup("gc worker (idle)"), -1, -1, 0, false, true};
 	struct gi_memory *m = &s->mem;
 	m->available = true;
 	m->nmaps = 3;
@@ -168,6 +168,7 @@ int main(void)
 		CHECK(r.heap.memory_limit == INT64_MAX && r.heap.large_hist[1] == 1);
 		CHECK_U64(gi_counts_get(&r.heap.classes[1].strings, "GET /api/v1/items"), 200);
 		CHECK(r.heap.rss_available && r.heap.rss.outside_go == (4u << 20));
+		CHECK(r.all[2].system && !r.all[0].system && r.all[2].group == -1);
 		gi_snapshot_free(&r);
 		free(p);
 	}

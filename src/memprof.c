@@ -1,0 +1,260 @@
+/* memprof.c: the runtime's own heap profile, read from outside.
+ *
+ * Every Go program samples its allocations (runtime.MemProfileRate, one sample per 512 KiB
+ * by default) into buckets in its own memory: runtime.mbuckets is a list (through allnext)
+ * of buckets, each a header {next, allnext, typ, hash, size, nstk} followed by nstk return
+ * addresses and a memRecord {active, future[3]} of cycles {allocs, frees, alloc_bytes,
+ * free_bytes}. The runtime publishes a GC cycle's counts into `active` when the cycle ends;
+ * runtime.MemProfile (what /debug/pprof/heap formats) first folds in future[cycle % 3] (the
+ * cycle that ended, when it is not published yet; empty otherwise), and when no bucket has
+ * any published count at all (no GC yet) it folds in every cycle. This reader computes
+ * exactly that, without writing: the program is not touched.
+ *
+ * When a program does not link runtime/pprof, the linker sets runtime.disableMemoryProfiling
+ * and the runtime turns sampling off (MemProfileRate = 0): then there is nothing to read, and
+ * the snapshot says so.
+ *
+ * Read after the stop, like the runtime's own endpoint reads while the program runs: the
+ * counts are cumulative and change only at allocations and garbage collections.
+ */
+#include "target.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BUCKETS 1000000
+#define MAX_NSTK 1024       /* the runtime's own limit is 32 (up to 1.22) or profstackdepth */
+#define BUCKET_HDR 48
+#define MEMREC 128
+#define MEM_BUCKET_TYPE 1   /* bucketType memProfile */
+
+struct gi_mprof {
+	uint64_t a_mbuckets, a_rate, a_disable, a_cycle;
+	bool have_disable, have_cycle;
+};
+
+struct gi_mprof *gi_mprof_prepare(struct gi_target *t)
+{
+	struct gi_mprof *m = xcalloc(1, sizeof *m);
+	if (gi_layout_var(t->lay, "runtime.mbuckets", &m->a_mbuckets, NULL) != 0 ||
+	    gi_layout_var(t->lay, "runtime.MemProfileRate", &m->a_rate, NULL) != 0) {
+		free(m);
+		return NULL;
+	}
+	m->have_disable = gi_layout_var(t->lay, "runtime.disableMemoryProfiling", &m->a_disable,
+	                                NULL) == 0;
+	m->have_cycle = gi_layout_var(t->lay, "runtime.mProfCycle", &m->a_cycle, NULL) == 0;
+	return m;
+}
+
+void gi_memprof_scale(int64_t count, int64_t size, int64_t rate, int64_t *ecount,
+                      int64_t *esize)
+{
+	/* runtime/pprof's scaleHeapSample: a sample stands for 1/(1-exp(-avg/rate)) objects. */
+	if (count == 0 || size == 0) {
+		*ecount = *esize = 0;
+		return;
+	}
+	if (rate <= 1) {
+		*ecount = count;
+		*esize = size;
+		return;
+	}
+	double avg = (double)size / (double)count;
+	double scale = 1 / (1 - exp(-avg / (double)rate));
+	*ecount = (int64_t)((double)count * scale);
+	*esize = (int64_t)((double)size * scale);
+}
+
+struct rawsite {
+	uint64_t *pcs;
+	size_t npcs;
+	uint64_t active[4], future[3][4];  /* allocs, frees, alloc_bytes, free_bytes */
+};
+
+static int site_cmp(const void *a, const void *b)
+{
+	const struct gi_memsite *x = a, *y = b;
+	if (x->inuse_bytes != y->inuse_bytes)
+		return x->inuse_bytes > y->inuse_bytes ? -1 : 1;
+	if (x->alloc_bytes != y->alloc_bytes)
+		return x->alloc_bytes > y->alloc_bytes ? -1 : 1;
+	size_t n = x->npcs < y->npcs ? x->npcs : y->npcs;
+	for (size_t i = 0; i < n; i++)
+		if (x->pcs[i] != y->pcs[i])
+			return x->pcs[i] < y->pcs[i] ? -1 : 1;
+	return (x->npcs > y->npcs) - (x->npcs < y->npcs);
+}
+
+/* Frames as the runtime's debug=1 heap profile prints them: every logical frame (inlined
+ * calls expanded), leading runtime frames hidden, unless nothing else is left. */
+static void symbolize(struct gi_pcln *pcln, struct gi_memsite *s)
+{
+	struct gi_frame fr[64];
+	size_t cap = 8, n = 0;
+	struct gi_gframe *out = xcalloc(cap, sizeof *out);
+	for (int pass = 0; pass < 2 && n == 0; pass++) {
+		bool show = pass == 1;
+		for (size_t i = 0; i < s->npcs; i++) {
+			int k = pcln ? gi_pcln_frames(pcln, s->pcs[i], true, fr, 64) : 0;
+			if (k == 0) {
+				fr[0] = (struct gi_frame){"?", "?", 0, s->pcs[i], 0, false, false};
+				k = 1;
+			}
+			for (int j = 0; j < k; j++) {
+				const char *f = fr[j].func;
+				if (!strcmp(f, "runtime.goexit"))
+					continue;
+				if (!show && (!strncmp(f, "runtime.", 8) || !strncmp(f, "internal/runtime/", 17)))
+					continue;
+				show = true;
+				if (n == cap) {
+					cap *= 2;
+					out = xrealloc(out, cap * sizeof *out);
+				}
+				out[n].func = xstrdup(f);
+				out[n].file = xstrdup(fr[j].file);
+				out[n].line = fr[j].line;
+				n++;
+			}
+		}
+	}
+	s->frames = out;
+	s->nframes = n;
+}
+
+void gi_mprof_read(struct gi_mprof *m, struct gi_target *t, struct gi_pcln *pcln,
+                   struct gi_memprof *out)
+{
+	memset(out, 0, sizeof *out);
+	struct gi_mem *mem = &t->mem;
+	int64_t rate = 0;
+	uint8_t disabled = 0;
+	uint32_t cyclev = 0;
+	uint64_t head = 0;
+	struct gi_readreq r[4] = {{m->a_rate, &rate, 8, 0}, {m->a_mbuckets, &head, 8, 0}};
+	size_t nr = 2;
+	if (m->have_disable)
+		r[nr++] = (struct gi_readreq){m->a_disable, &disabled, 1, 0};
+	if (m->have_cycle)
+		r[nr++] = (struct gi_readreq){m->a_cycle, &cyclev, 4, 0};
+	if (gi_mem_readv(mem, r, nr) != 0) {
+		out->note = xstrdup("the runtime's heap profile could not be read");
+		return;
+	}
+	out->rate = rate;
+	if (disabled) {
+		out->available = true;
+		out->note = xstrdup("this binary records no allocation sites (runtime/pprof not "
+		                    "linked: the linker turned memory profiling off)");
+		return;
+	}
+	struct rawsite *raw = NULL;
+	size_t n = 0, cap = 0;
+	uint8_t buf[BUCKET_HDR + 64 * 8 + MEMREC];
+	uint64_t *big = NULL;
+	bool torn = false;
+	for (uint64_t b = head; b && !torn; n++) {
+		if (n >= MAX_BUCKETS) {
+			torn = true;  /* a cycle, or garbage */
+			break;
+		}
+		if (gi_mem_read(mem, b, buf, sizeof buf) != 0 &&
+		    gi_mem_read(mem, b, buf, BUCKET_HDR) != 0) {
+			torn = true;
+			break;
+		}
+		uint64_t hdr[6];
+		memcpy(hdr, buf, sizeof hdr);
+		uint64_t next = hdr[1], typ = hdr[2], nstk = hdr[5];
+		if (typ != MEM_BUCKET_TYPE || nstk > MAX_NSTK) {
+			torn = true;
+			break;
+		}
+		const uint8_t *rest = buf + BUCKET_HDR;
+		if (nstk > 64) {
+			big = xrealloc(big, nstk * 8 + MEMREC);
+			if (gi_mem_read(mem, b + BUCKET_HDR, big, nstk * 8 + MEMREC) != 0) {
+				torn = true;
+				break;
+			}
+			rest = (const uint8_t *)big;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			raw = xrealloc(raw, cap * sizeof *raw);
+		}
+		struct rawsite *s = &raw[n];
+		s->npcs = (size_t)nstk;
+		s->pcs = xmalloc((nstk ? nstk : 1) * 8);
+		memcpy(s->pcs, rest, nstk * 8);
+		uint64_t rec[16];
+		memcpy(rec, rest + nstk * 8, sizeof rec);
+		memcpy(s->active, rec, 32);
+		memcpy(s->future, rec + 4, 96);
+		b = next;
+	}
+	free(big);
+	/* What runtime.MemProfile computes: the ended cycle folded in; every cycle when nothing
+	 * is published yet. */
+	unsigned idx = (cyclev >> 1) % 3;
+	bool clear = true;
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 4; k++)
+			raw[i].active[k] += raw[i].future[idx][k];
+		if (raw[i].active[0] || raw[i].active[1])
+			clear = false;
+	}
+	if (clear)
+		for (size_t i = 0; i < n; i++)
+			for (unsigned c = 0; c < 3; c++)
+				if (c != idx)
+					for (int k = 0; k < 4; k++)
+						raw[i].active[k] += raw[i].future[c][k];
+	out->sites = xcalloc(n ? n : 1, sizeof *out->sites);
+	for (size_t i = 0; i < n; i++) {
+		struct gi_memsite *s = &out->sites[out->nsites++];
+		s->pcs = raw[i].pcs;
+		s->npcs = raw[i].npcs;
+		s->alloc_objects = (int64_t)raw[i].active[0];
+		s->inuse_objects = (int64_t)(raw[i].active[0] - raw[i].active[1]);
+		s->alloc_bytes = (int64_t)raw[i].active[2];
+		s->inuse_bytes = (int64_t)(raw[i].active[2] - raw[i].active[3]);
+		gi_memprof_scale(s->inuse_objects, s->inuse_bytes, rate, &s->est_inuse_objects,
+		                 &s->est_inuse_bytes);
+		gi_memprof_scale(s->alloc_objects, s->alloc_bytes, rate, &s->est_alloc_objects,
+		                 &s->est_alloc_bytes);
+		symbolize(pcln, s);
+	}
+	free(raw);
+	qsort(out->sites, out->nsites, sizeof *out->sites, site_cmp);
+	out->available = true;
+	if (torn)
+		out->note = xstrdup("the runtime's heap profile was read only in part (a bucket "
+		                    "could not be read, or the list does not end)");
+	else if (rate == 0)
+		out->note = xstrdup("allocation sampling is off (runtime.MemProfileRate = 0)");
+	else if (n == 0)
+		out->note = xstrdup("no allocation has been sampled yet");
+}
+
+void gi_mprof_free(struct gi_mprof *m)
+{
+	free(m);
+}
+
+void gi_memprof_free(struct gi_memprof *p)
+{
+	for (size_t i = 0; i < p->nsites; i++) {
+		free(p->sites[i].pcs);
+		for (size_t j = 0; j < p->sites[i].nframes; j++) {
+			free(p->sites[i].frames[j].func);
+			free(p->sites[i].frames[j].file);
+		}
+		free(p->sites[i].frames);
+	}
+	free(p->sites);
+	free(p->note);
+	memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,46 @@
+/* libFuzzer harness: the function table reader (.gopclntab through the runtime's
+ * moduledata), the symbolizer and the unwinder, over a memory image.
+ *
+ * Input: 8 bytes, little endian, the offset of moduledata in the image; then the image, mapped
+ * at address 0x400000. The seeds are images of real programs' moduledata, pclntab and
+ * text (made at test time from the fixtures). */
+#include "target.h"
+
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define BASE 0x400000ull
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 8)
+		return 0;
+	uint64_t mdoff;
+	memcpy(&mdoff, data, 8);
+	struct gi_mem m;
+	gi_mem_open_buffer(&m, BASE, data + 8, size - 8);
+	char err[256];
+	struct gi_pcln *p = gi_pcln_load(&m, BASE + mdoff, err, sizeof err);
+	if (!p)
+		return 0;
+	/* Look up and unwind from pcs spread over the image, and over a stack made of the
+	 * image's own words. */
+	struct gi_frame fr[32];
+	uint64_t pcs[64];
+	size_t words = (size - 8) / 8;
+	for (size_t i = 0; i < 64 && words; i++) {
+		uint64_t w;
+		memcpy(&w, data + 8 + 8 * ((i * 7919) % words), 8);
+		uint64_t pc = BASE + (w % (size - 8));
+		gi_pcln_frames(p, pc, i & 1, fr, 32);
+		gi_pcln_funcname(p, pc);
+		int64_t d;
+		gi_pcln_spdelta(p, pc, &d);
+		bool trunc;
+		size_t off = (size_t)((w >> 20) % (size - 8)) & ~(size_t)7;
+		gi_unwind(p, pc, BASE + off, data + 8 + off, BASE + off, size - 8 - off, pcs, 64, &trunc);
+	}
+	gi_pcln_free(p);
+	return 0;
+}

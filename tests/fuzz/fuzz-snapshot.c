@@ -1,0 +1,40 @@
+/* libFuzzer harness: the snapshot reader, and show, show --json and diff on what it accepts. */
+#include "goinspect.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int fd = memfd_create("snap", 0);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	char path[64], err[512];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	struct gi_snapshot s;
+	memset(&s, 0, sizeof s);
+	if (gi_snapshot_read(path, &s, err, sizeof err) == 0) {
+		FILE *null = fopen("/dev/null", "w");
+		struct gi_report_opts o = {0};
+		gi_report_show(null, &s, &o);
+		o.all = true;
+		gi_report_show(null, &s, &o);
+		o.all = false;
+		o.json = true;
+		gi_report_show(null, &s, &o);
+		gi_report_diff(null, &s, &s, &o);
+		o.json = false;
+		gi_report_diff(null, &s, &s, &o);
+		fclose(null);
+	}
+	gi_snapshot_free(&s);
+	close(fd);
+	return 0;
+}
