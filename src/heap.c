@@ -52,7 +52,9 @@ struct gi_heap_rd {
 	struct field d_instacks, d_inworkbufs, d_tiny, d_largealloc, d_largeallocn, d_small,
 		d_largefree, d_largefreen, d_smallfree;
 	struct field c_gcpercent, c_memlimit, c_inuse, c_free, c_released, c_goal, c_sweepdist,
-		c_triggered;
+		c_triggered, c_totalalloc, c_totalfree, c_mapped, c_marked;
+	bool have_limit_goal;          /* the fields memoryLimitHeapGoal reads */
+	int go_minor;
 	struct field p_mcache, mc_alloc, mc_tiny;
 	uint64_t s_lo, s_hi;           /* window of each mspan that is copied */
 	uint32_t class_size[GI_NUM_SIZE_CLASSES];
@@ -199,6 +201,11 @@ struct gi_heap_rd *gi_heap_prepare(struct gi_target *t, char *err, size_t errlen
 		gi_heap_rd_free(h);
 		return NULL;
 	}
+	h->go_minor = t->go_minor;
+	h->have_limit_goal = member(d, gcc, "totalAlloc", &h->c_totalalloc) &&
+	                     member(d, gcc, "totalFree", &h->c_totalfree) &&
+	                     member(d, gcc, "mappedReady", &h->c_mapped) &&
+	                     member(d, gcc, "heapMarked", &h->c_marked);
 	/* Where the P's mcaches are: needed to do the flush ReadMemStats does. */
 	h->have_mcache = gi_layout_var(d, "runtime.allp", &h->a_allp, NULL) == 0 &&
 	                 member(d, "runtime.p", "mcache", &h->p_mcache) &&
@@ -805,19 +812,45 @@ void gi_heap_analyze(struct gi_heap_rd *h, struct gi_target *t, struct gi_snapsh
 	o->gogc = (int32_t)rd(g + h->c_gcpercent.off, 4);
 	o->memory_limit = (int64_t)rd(g + h->c_memlimit.off, 8);
 	o->gc_in_progress = h->gcphase != 0;
-	/* gcControllerState.heapGoalInternal, outside the memory-limit regime. */
+	/* gcControllerState.heapGoalInternal (mgcpacer.go), as heapGoal() computes it in
+	 * readmemstats_m, after the flush (which adds what cached spans allocated to
+	 * gcController.totalAlloc). */
 	uint64_t goal = rd(g + h->c_goal.off, 8);
-	uint64_t sweepdist = rd(g + h->c_sweepdist.off, 8);
-	uint64_t trig = rd(g + h->c_triggered.off, 8);
-	if (sweepdist > goal)
-		goal = sweepdist;
-	if (trig != UINT64_MAX && goal < trig + (64u << 10))
-		goal = trig + (64u << 10);
+	uint64_t limgoal = UINT64_MAX;
+	if (h->have_limit_goal) {
+		uint64_t lim = (uint64_t)o->memory_limit;
+		uint64_t halloc = rd(g + h->c_totalalloc.off, 8) + o->unflushed_bytes -
+		                  rd(g + h->c_totalfree.off, 8);
+		uint64_t mapped = rd(g + h->c_mapped.off, 8), marked = rd(g + h->c_marked.off, 8);
+		uint64_t nonheap = mapped - hfree - halloc, over = mapped > lim ? mapped - lim : 0;
+		if (nonheap + over >= lim) {
+			limgoal = marked;
+		} else {
+			limgoal = lim - (nonheap + over);
+			/* headroom: 1 MiB through 1.20; 3% but at least 1 MiB from 1.21 */
+			uint64_t room = 1u << 20;
+			if (h->go_minor >= 21 && limgoal / 100 * 3 > room)
+				room = limgoal / 100 * 3;
+			limgoal = (limgoal < room || limgoal - room < room) ? room : limgoal - room;
+			if (limgoal < marked)
+				limgoal = marked;
+		}
+	} else if (o->memory_limit != INT64_MAX) {
+		o->next_gc_note = xstrdup("a memory limit is set, but the fields its goal is computed "
+		                          "from are missing from the DWARF: next_gc is the GOGC goal, "
+		                          "an upper bound");
+	}
+	if (limgoal < goal) {
+		goal = limgoal;
+	} else {
+		uint64_t sweepdist = rd(g + h->c_sweepdist.off, 8);
+		uint64_t trig = rd(g + h->c_triggered.off, 8);
+		if (sweepdist > goal)
+			goal = sweepdist;
+		if (trig != UINT64_MAX && goal < trig + (64u << 10))
+			goal = trig + (64u << 10);
+	}
 	o->next_gc = goal;
-	if (o->memory_limit != INT64_MAX)
-		o->next_gc_note = xstrdup("a memory limit is set: the goal it implies "
-		                          "(memoryLimitHeapGoal) is not computed; next_gc is the "
-		                          "GOGC goal, an upper bound");
 	/* Classes that have anything. */
 	o->classes = xcalloc(GI_NUM_SIZE_CLASSES, sizeof *o->classes);
 	for (int c = 0; c < GI_NUM_SIZE_CLASSES; c++)
