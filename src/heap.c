@@ -565,12 +565,14 @@ static void count_strings(struct gi_counts *c, const uint8_t *p, size_t n)
 	}
 }
 
-#define STRINGS_CLASSES 8      /* the classes with the most bytes are sampled */
-#define STRINGS_OBJECTS 256    /* objects sampled per class */
+#define STRINGS_CLASSES 8      /* the classes with the most bytes get the larger sample */
+#define STRINGS_OBJECTS 256    /* objects sampled in each of those */
+#define STRINGS_OBJECTS_REST 64  /* objects sampled in every other class */
 #define STRINGS_KEEP 20        /* strings kept per class */
 
-/* After the resume: a bounded sample of live objects of the largest classes, read now (the
- * program runs: an object may have been freed and reused since; the sample is a hint). */
+/* After the resume: a bounded sample of live objects of every class (more of the classes
+ * with the most bytes), read now (the program runs: an object may have been freed and
+ * reused since; the sample is a hint). */
 static void sample_strings(struct gi_heap_rd *h, struct gi_target *t, struct gi_heap *out)
 {
 	/* classes by bytes */
@@ -586,17 +588,27 @@ static void sample_strings(struct gi_heap_rd *h, struct gi_target *t, struct gi_
 			order[j] = order[j - 1];
 			order[j - 1] = x;
 		}
-	if (n > STRINGS_CLASSES)
-		n = STRINGS_CLASSES;
+	/* The in-use spans of each class, as lists (one pass over the spans). */
+	size_t head[GI_NUM_SIZE_CLASSES];
+	for (int c = 0; c < GI_NUM_SIZE_CLASSES; c++)
+		head[c] = SIZE_MAX;
+	size_t *next = xmalloc((h->nspans + 1) * sizeof *next);
+	for (size_t i = h->nspans; i-- > 0;) {
+		const uint8_t *w = h->swin[i];
+		if (!w || sfield(h, w, &h->s_state) != SPAN_INUSE || !sfield(h, w, &h->s_alloccount))
+			continue;
+		unsigned c = (unsigned)(sfield(h, w, &h->s_spanclass) >> 1);
+		if (c >= GI_NUM_SIZE_CLASSES)
+			continue;
+		next[i] = head[c];
+		head[c] = i;
+	}
 	uint8_t *obj = xmalloc(4096);
 	for (size_t oi = 0; oi < n; oi++) {
 		struct gi_heap_class *hc = &out->classes[order[oi]];
-		for (size_t i = 0; i < h->nspans && hc->sampled < STRINGS_OBJECTS; i++) {
+		uint64_t want = oi < STRINGS_CLASSES ? STRINGS_OBJECTS : STRINGS_OBJECTS_REST;
+		for (size_t i = head[hc->cls]; i != SIZE_MAX && hc->sampled < want; i = next[i]) {
 			const uint8_t *w = h->swin[i];
-			if (!w || sfield(h, w, &h->s_state) != SPAN_INUSE ||
-			    (int)(sfield(h, w, &h->s_spanclass) >> 1) != hc->cls ||
-			    !sfield(h, w, &h->s_alloccount))
-				continue;
 			uint64_t start = sfield(h, w, &h->s_start);
 			uint64_t elem = sfield(h, w, &h->s_elemsize);
 			uint64_t nel = sfield(h, w, &h->s_nelems);
@@ -608,7 +620,7 @@ static void sample_strings(struct gi_heap_rd *h, struct gi_target *t, struct gi_
 			size_t nb = (nel + 7) / 8;
 			if (!bits || gi_mem_read(&t->mem, bits, ab, nb) != 0)
 				continue;
-			for (uint64_t o = 0; o < nel && hc->sampled < STRINGS_OBJECTS; o++) {
+			for (uint64_t o = 0; o < nel && hc->sampled < want; o++) {
 				/* allocated: below freeindex, or its allocBits bit set */
 				if (o >= fi && !(ab[o / 8] >> (o % 8) & 1))
 					continue;
@@ -626,6 +638,7 @@ static void sample_strings(struct gi_heap_rd *h, struct gi_target *t, struct gi_
 			hc->strings.n = STRINGS_KEEP;
 	}
 	free(obj);
+	free(next);
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)

@@ -419,8 +419,8 @@ static int show_strings(FILE *out, const struct gi_snapshot *s, const struct gi_
 		return 0;
 	}
 	if (!c || !c->sampled) {
-		fprintf(out, "size class %d: no objects sampled (the snapshot samples the %s)\n",
-		        o->strings_class, "8 classes with the most bytes in use");
+		fprintf(out, "size class %d: no objects sampled (none in use when the snapshot was "
+		        "taken, or none readable)\n", o->strings_class);
 		return 0;
 	}
 	fprintf(out, "size class %d (%llu bytes): %llu objects in use, %llu sampled\n", c->cls,
