@@ -21,8 +21,18 @@ finish() {
 	if [ "$failures" -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
 	exit 0
 }
+# ours PID: is PID still a process this test started? PIDs are reused (pid_max may be 32768,
+# and some fixtures fork thousands of children): a PID whose process ended may now be anyone's,
+# so nothing is signalled by PID alone after its process may have ended.
+ours() {
+	local exe
+	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	case "$exe" in "$(readlink -f "$FIXTURES")"/*|"$(readlink -f "$GOINSPECT")") return 0 ;; esac
+	# a fixture that replaced itself (execve) is still our child
+	[ "$(awk '{print $4}' "/proc/$1/stat" 2>/dev/null)" = "$$" ]
+}
 cleanup() {
-	for p in $started_pids; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
+	for p in $started_pids; do ours "$p" && { kill -CONT "$p"; kill "$p"; } 2>/dev/null; done
 	for p in $started_pids; do wait "$p" 2>/dev/null; done
 	started_pids=""
 }
@@ -62,7 +72,12 @@ start_fixture() {
 	sleep 0.1
 }
 
-stop_fixture() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; true; }
+stop_fixture() {
+	ours "$1" && kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	started_pids=$(echo "$started_pids" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ')
+	true
+}
 
 proc_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
