@@ -12,6 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 pkgs="build-essential autoconf automake libtool pkg-config
 	libdw-dev libelf-dev libunwind-dev libcapstone-dev libjansson-dev zlib1g-dev
+	libdebuginfod-dev debuginfod gccgo
 	jq strace util-linux procps gzip curl ca-certificates binutils valgrind"
 # clang with libFuzzer for the fuzzing test: the newest the archive has.
 for v in 16 15 14; do

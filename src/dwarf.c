@@ -1,7 +1,8 @@
 /* dwarf.c: runtime globals and struct layouts from the target's DWARF (libdw).
  *
  * Go emits no name index, so the top-level DIEs of every compile unit are walked once and the
- * ones whose names start with "runtime." (types and variables) are kept in a sorted table.
+ * ones whose names start with "runtime." or "runtime/pprof." (types and variables) are kept in a
+ * sorted table.
  * Struct members are looked up by dotted path ("gFree.stack.size"), following typedefs.
  */
 #include "target.h"
@@ -57,8 +58,10 @@ struct gi_dwarf *gi_dwarf_open(struct gi_elf *e, char *err, size_t errlen)
 				    tag != DW_TAG_typedef)
 					continue;
 				const char *name = dwarf_diename(&child);
-				/* the runtime, and its size-class tables (internal/runtime/gc, 1.25+) */
+				/* the runtime, runtime/pprof, and the size-class tables
+				 * (internal/runtime/gc, 1.25+) */
 				if (!name || (strncmp(name, "runtime.", 8) != 0 &&
+				              strncmp(name, "runtime/pprof.", 14) != 0 &&
 				              strncmp(name, "internal/runtime/gc.", 20) != 0))
 					continue;
 				if (d->n == d->cap) {
@@ -205,4 +208,42 @@ int gi_dwarf_member(struct gi_dwarf *d, const char *type, const char *path,
 		*size = sz;
 	}
 	return 0;
+}
+
+static int walk_members(Dwarf_Die *st, const char *prefix, uint64_t base, int depth,
+                        gi_dwarf_member_cb cb, void *arg)
+{
+	Dwarf_Die m;
+	if (depth > 8 || dwarf_tag(st) != DW_TAG_structure_type || dwarf_child(st, &m) != 0)
+		return 0;
+	do {
+		const char *mn = dwarf_diename(&m);
+		if (dwarf_tag(&m) != DW_TAG_member || !mn || !strcmp(mn, "_"))
+			continue;  /* blank fields (padding) cannot be named */
+		Dwarf_Attribute at;
+		Dwarf_Word loc = 0, sz = 0;
+		if (dwarf_attr(&m, DW_AT_data_member_location, &at) && dwarf_formudata(&at, &loc) != 0)
+			return -1;
+		Dwarf_Die ty;
+		if (!dwarf_attr(&m, DW_AT_type, &at) || !dwarf_formref_die(&at, &ty) ||
+		    !strip_typedefs(&ty) || dwarf_aggregate_size(&ty, &sz) != 0)
+			return -1;
+		char path[512];
+		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", mn);
+		int r = cb(arg, path, base + loc, sz);
+		if (r)
+			return r;
+		r = walk_members(&ty, path, base + loc, depth + 1, cb, arg);
+		if (r)
+			return r;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return 0;
+}
+
+int gi_dwarf_walk(struct gi_dwarf *d, const char *type, gi_dwarf_member_cb cb, void *arg)
+{
+	Dwarf_Die cur;
+	if (!find_type(d, type, &cur))
+		return -1;
+	return walk_members(&cur, "", 0, 0, cb, arg);
 }

@@ -66,11 +66,40 @@ int gi_elf_open(struct gi_elf *e, const char *path, char *err, size_t errlen)
 					const uint8_t *id = (const uint8_t *)d->d_buf + doff;
 					for (size_t i = 0; i < nh.n_descsz; i++)
 						snprintf(e->build_id + 2 * i, 3, "%02x", id[i]);
+				} else if (nh.n_type == 4 && (nh.n_namesz == 3 || nh.n_namesz == 4) &&
+				           !memcmp((char *)d->d_buf + noff, "Go", 3) &&
+				           nh.n_descsz < sizeof e->go_build_id) {
+					memcpy(e->go_build_id, (char *)d->d_buf + doff, nh.n_descsz);
+					e->go_build_id[nh.n_descsz] = 0;
 				}
 			}
 		}
 	}
 	return 0;
+}
+
+bool gi_elf_is_gccgo(struct gi_elf *e)
+{
+	size_t len;
+	uint64_t addr;
+	if (gi_elf_section(e, ".go_export", &len, &addr))
+		return true;
+	Elf *elf = e->elf;
+	for (Elf_Scn *scn = NULL; elf && (scn = elf_nextscn(elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 16); i++) {
+			GElf_Dyn dyn;
+			if (!gelf_getdyn(d, (int)i, &dyn) || dyn.d_tag != DT_NEEDED)
+				continue;
+			const char *n = elf_strptr(elf, sh.sh_link, dyn.d_un.d_val);
+			if (n && !strncmp(n, "libgo.so", 8))
+				return true;
+		}
+	}
+	return false;
 }
 
 const uint8_t *gi_elf_section(struct gi_elf *e, const char *name, size_t *len, uint64_t *addr)

@@ -169,17 +169,23 @@ struct gi_elf {
 	bool pie;             /* ET_DYN */
 	uint64_t entry;       /* e_entry */
 	char build_id[2 * 64 + 1]; /* hex GNU build id, "" if none */
+	char go_build_id[128];     /* the Go linker's build id note, "" if none */
 	bool has_dwarf;       /* .debug_info present */
 	bool has_symtab;
 };
 int gi_elf_open(struct gi_elf *e, const char *path, char *err, size_t errlen);
 /* Section contents (decompressed if SHF_COMPRESSED) by name; NULL if absent. */
 const uint8_t *gi_elf_section(struct gi_elf *e, const char *name, size_t *len, uint64_t *addr);
+/* Built by gccgo (a .go_export section, or linked with libgo.so). */
+bool gi_elf_is_gccgo(struct gi_elf *e);
 /* Reads file bytes backing link-time address vaddr (PT_LOAD with filesz). 0 or -1. */
 int gi_elf_read_vaddr(struct gi_elf *e, uint64_t vaddr, void *buf, size_t len);
 /* Link-time address of a .symtab symbol; 0 or -1. */
 int gi_elf_symbol(struct gi_elf *e, const char *name, uint64_t *addr, uint64_t *size);
 void gi_elf_close(struct gi_elf *e);
+/* Both files come from the same build: every build id both have (GNU, Go) is equal, and
+ * there is at least one. */
+bool gi_elf_same_build(const struct gi_elf *a, const struct gi_elf *b);
 
 /* A goroutine stack frame, symbolized (inlined calls are frames of their own). */
 struct gi_gframe {
@@ -306,6 +312,7 @@ struct gi_snapshot {
 	struct gi_strmap build_settings;
 	char *build_id;
 	bool pie, has_dwarf;
+	char *layouts;         /* where the runtime layouts came from: "DWARF", "built-in tables (go1.22)..." */
 	int threads;
 	/* capture */
 	char *time_utc;       /* "2026-11-22T15:00:00Z" */

@@ -197,7 +197,7 @@ struct gi_heap_rd *gi_heap_prepare(struct gi_target *t, char *err, size_t errlen
 		if (!member(d, ms, sysnames[i], &h->ms_sys[i]))
 			missing = sysnames[i];
 	if (missing) {
-		snprintf(err, errlen, "DWARF lacks %s", missing);
+		snprintf(err, errlen, "no layout for %s (%s)", missing, gi_layout_source(d));
 		gi_heap_rd_free(h);
 		return NULL;
 	}

@@ -33,7 +33,8 @@ static const char usage_main[] =
 	"options: --help, --version\n"
 	"\n"
 	"exit status: 0 ok; 1 snapshot written but partial; 2 target cannot be inspected\n"
-	"(no such process, zombie, exited, not Go, unsupported Go version or architecture);\n"
+	"(no such process, zombie, exited, not Go, unsupported Go version or architecture,\n"
+	"gccgo, --debuginfo not from the same build);\n"
 	"3 not permitted to trace it; 4 a snapshot file cannot be read; 5 an output file\n"
 	"cannot be written; 64 usage error; 70 internal error.\n"
 	"\n"
@@ -41,7 +42,7 @@ static const char usage_main[] =
 
 static const char usage_snapshot[] =
 	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--consistent | --no-stop]\n"
-	"                          [--gzip] [-q] PID\n"
+	"                          [--debuginfo FILE] [--gzip] [-q] PID\n"
 	"\n"
 	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutines, the stacks of those\n"
 	"not parked and the runtime's counters, detach, copy the parked goroutines' stacks\n"
@@ -56,6 +57,10 @@ static const char usage_snapshot[] =
 	"      --no-stop           do not stop the program at all: read it while it runs,\n"
 	"                          then read every goroutine again and leave out of the\n"
 	"                          groups (and count) those that moved meanwhile\n"
+	"      --debuginfo FILE    take DWARF from FILE, an unstripped copy (or the separate\n"
+	"                          debug file) of the program's build: its build id must\n"
+	"                          match. Without DWARF, layouts come from built-in tables\n"
+	"                          (or from debuginfod when DEBUGINFOD_URLS is set)\n"
 	"  -z, --gzip              compress the snapshot with gzip\n"
 	"  -q, --quiet             print only the snapshot's file name\n"
 	"  -h, --help              this help\n";
@@ -248,6 +253,7 @@ static int cmd_snapshot(int argc, char **argv)
 		{"max-stop", required_argument, NULL, 'm'},
 		{"gzip", no_argument, NULL, 'z'},
 		{"no-stop", no_argument, NULL, 'N'},
+		{"debuginfo", required_argument, NULL, 'D'},
 		{"consistent", no_argument, NULL, 'C'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -256,6 +262,7 @@ static int cmd_snapshot(int argc, char **argv)
 	const char *out = NULL;
 	int64_t max_stop = 2000000000;
 	bool gz = false, quiet = false, no_stop = false, consistent = false;
+	const char *debuginfo = NULL;
 	int o;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "+o:zqh", opts, NULL)) != -1) {
@@ -269,6 +276,7 @@ static int cmd_snapshot(int argc, char **argv)
 			break;
 		case 'z': gz = true; break;
 		case 'N': no_stop = true; break;
+		case 'D': debuginfo = optarg; break;
 		case 'C': consistent = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage_snapshot, stdout); return GI_EXIT_OK;
@@ -332,6 +340,12 @@ static int cmd_snapshot(int argc, char **argv)
 	}
 	size_t bilen;
 	const uint8_t *bisec = gi_elf_section(&elf, ".go.buildinfo", &bilen, NULL);
+	if (!bisec && gi_elf_is_gccgo(&elf)) {
+		gi_err("PID %d (%s) was built by gccgo: only the gc toolchain is supported", c.pid,
+		       c.exe);
+		gi_elf_close(&elf);
+		return GI_EXIT_TARGET;
+	}
 	if (!bisec) {
 		gi_err("PID %d (%s) is not a Go program: no .go.buildinfo section", c.pid, c.exe);
 		gi_elf_close(&elf);
@@ -372,8 +386,30 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_elf_close(&elf);
 		return GI_EXIT_TARGET;
 	}
+	/* DWARF from an unstripped copy of the same build (the binary's own DWARF comes first). */
+	struct gi_elf dbg;
+	memset(&dbg, 0, sizeof dbg);
+	dbg.fd = -1;
+	if (debuginfo) {
+		char derr[256];
+		const char *why = NULL;
+		if (gi_elf_open(&dbg, debuginfo, derr, sizeof derr) != 0)
+			why = derr;
+		else if (!gi_elf_same_build(&elf, &dbg))
+			why = "not from the same build as the program (build ids differ or are missing)";
+		else if (!dbg.has_dwarf)
+			why = "it has no DWARF either";
+		if (why) {
+			gi_err("--debuginfo %s: %s", debuginfo, why);
+			gi_elf_close(&dbg);
+			gi_buildinfo_free(&bi);
+			gi_elf_close(&elf);
+			return GI_EXIT_TARGET;
+		}
+	}
 	if (c.st.tracer_pid) {
 		int rc = report_attach_error(&c, EPERM);
+		gi_elf_close(&dbg);
 		gi_buildinfo_free(&bi);
 		gi_elf_close(&elf);
 		return rc;
@@ -402,6 +438,10 @@ static int cmd_snapshot(int argc, char **argv)
 	t.go_major = gmaj;
 	t.go_minor = gmin;
 	t.elf = &elf;
+	if (debuginfo) {
+		t.debug = &dbg;
+		t.debug_path = debuginfo;
+	}
 	gi_mem_open(&t.mem, c.pid);
 	uint64_t entry = 0;
 	if (elf.pie && gi_proc_read_auxv(c.pid, 9 /* AT_ENTRY */, &entry) == 0)
@@ -420,6 +460,11 @@ static int cmd_snapshot(int argc, char **argv)
 	struct gi_heap_rd *heap = t.lay ? gi_heap_prepare(&t, err, sizeof err) : NULL;
 	if (!heap)
 		s.heap.error = xasprintf("heap not read: %s", t.lay ? err : "no runtime layouts");
+	bool heap_tried = heap != NULL;  /* layouts known: failing to read it makes it partial */
+	if (t.lay)
+		s.layouts = xstrdup(gi_layout_source(t.lay));
+	if (gi_layout_note(t.lay))
+		gi_snapshot_add_warning(&s, "%s", gi_layout_note(t.lay));
 	struct gi_mprof *mprof = t.lay ? gi_mprof_prepare(&t) : NULL;
 	gi_layout_release(t.lay);  /* layouts are resolved: give libdw's memory back before the copy */
 
@@ -559,7 +604,8 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_snapshot_add_warning(&s, "%s", s.gor_error);
 	}
 	s.partial = at.timed_out || !s.gor_available || !s.mem.available ||
-	            (s.gor_available && !s.stacks_available) || !s.heap.available;
+	            (s.gor_available && !s.stacks_available) ||
+	            (heap_tried && !s.heap.available);
 
 	char when[32];
 	struct tm tm;
@@ -593,6 +639,7 @@ out:
 	gi_gor_free(gor);
 	gi_mprof_free(mprof);
 	gi_layout_close(t.lay);
+	gi_elf_close(&dbg);
 	gi_mem_close(&t.mem);
 	gi_snapshot_free(&s);
 	gi_buildinfo_free(&bi);

@@ -462,3 +462,21 @@ void gi_pcln_free(struct gi_pcln *p)
 	free(p->inl);
 	free(p);
 }
+
+int gi_pcln_func_range(struct gi_pcln *p, const char *name, uint64_t *entry, uint64_t *end)
+{
+	if (!p)
+		return -1;
+	for (size_t i = 0; i + 1 < p->nftab; i++) {
+		uint64_t fo = p->ftab[2 * i + 1];
+		if (fo + 8 > p->npclntable)
+			continue;
+		const char *n = name_at(p, (int32_t)fu32(p, fo, 4));
+		if (n && !strcmp(n, name)) {
+			*entry = p->text + p->ftab[2 * i];
+			*end = p->text + p->ftab[2 * i + 2];
+			return 0;
+		}
+	}
+	return -1;
+}

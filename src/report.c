@@ -578,6 +578,8 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 	fprintf(out, "%s%s\n", s->pie ? ", PIE" : "", s->has_dwarf ? "" : ", no DWARF");
 	if (s->build_id && *s->build_id)
 		fprintf(out, "  build id %s\n", s->build_id);
+	if (s->layouts)
+		fprintf(out, "  runtime layouts: %s\n", s->layouts);
 	if (s->stopped)
 		fprintf(out, "  captured %s, %d threads, target stopped %s, total %s%s\n",
 		        s->time_utc ? s->time_utc : "?", s->threads, DUR(s->pause_ns),

@@ -67,6 +67,7 @@ void gi_snapshot_free(struct gi_snapshot *s)
 	free(s->main_version);
 	gi_strmap_free(&s->build_settings);
 	free(s->build_id);
+	free(s->layouts);
 	free(s->time_utc);
 	for (size_t i = 0; i < s->nwarnings; i++)
 		free(s->warnings[i]);
@@ -297,6 +298,7 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 		"main_module", "path", str_or_null(s->main_path), "version", str_or_null(s->main_version),
 		"build_settings", settings, "build_id", str_or_null(s->build_id),
 		"pie", s->pie, "dwarf", s->has_dwarf, "threads", s->threads));
+	json_object_set_new(json_object_get(root, "target"), "layouts", str_or_null(s->layouts));
 	json_t *warn = json_array();
 	for (size_t i = 0; i < s->nwarnings; i++)
 		json_array_append_new(warn, str_or_null(s->warnings[i]));
@@ -1029,6 +1031,7 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		s->build_id = get_str(&r, t, "build_id");
 		s->pie = get_bool(&r, t, "pie");
 		s->has_dwarf = get_bool(&r, t, "dwarf");
+		s->layouts = get_str(&r, t, "layouts");
 		s->threads = (int)get_u64(&r, t, "threads");
 	}
 	json_t *c = obj(&r, root, "capture", true);

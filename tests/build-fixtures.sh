@@ -34,13 +34,32 @@ for gobin in $candidates; do
 			# Linked with the C toolchain: only where there is one.
 			command -v "${CC:-cc}" > /dev/null || { echo "build-fixtures: no C compiler: $name skipped" >&2; continue; }
 			(cd "$src/fixtures" && CGO_ENABLED=1 "$gobin" build -o "$out/$ver/$name" "./$name")
+			# production builds (tests/matrix.test): stripped, and stripped PIE
+			(cd "$src/fixtures" && CGO_ENABLED=1 "$gobin" build -ldflags="-s -w" -o "$out/$ver/$name.stripped" "./$name")
+			(cd "$src/fixtures" && CGO_ENABLED=1 "$gobin" build -buildmode=pie -ldflags="-s -w" -o "$out/$ver/$name.stripped-pie" "./$name")
 			continue
 		fi
 		(cd "$src/fixtures" && "$gobin" build -o "$out/$ver/$name" "./$name")
+		if [ "$name" = states ] || [ "$name" = shapes ]; then
+			# production builds (tests/matrix.test): stripped, PIE, stripped PIE
+			(cd "$src/fixtures" && "$gobin" build -ldflags="-s -w" -o "$out/$ver/$name.stripped" "./$name")
+			(cd "$src/fixtures" && "$gobin" build -buildmode=pie -o "$out/$ver/$name.pie" "./$name")
+			(cd "$src/fixtures" && "$gobin" build -buildmode=pie -ldflags="-s -w" -o "$out/$ver/$name.stripped-pie" "./$name")
+		fi
 	done
+	if [ ! -s "$out/toolchains.txt.new" ]; then
+		# a 32-bit build, to be refused (tests/errors.test): with the first toolchain only
+		(cd "$src/fixtures" && GOARCH=386 "$gobin" build -o "$out/$ver/sigcount.386" ./sigcount)
+	fi
 	echo "$ver" >> "$out/toolchains.txt.new"
 	echo "build-fixtures: built $(ls "$out/$ver" | wc -l) fixtures with $ver ($gobin)"
 done
 mv "$out/toolchains.txt.new" "$out/toolchains.txt"
+# A program built by gccgo, to be refused (tests/errors.test), where gccgo is installed.
+rm -f "$out/gccgo-program"
+gccgo=$(command -v gccgo || ls /usr/bin/gccgo-* 2>/dev/null | head -1 || true)
+if [ -n "$gccgo" ]; then
+	"$gccgo" -o "$out/gccgo-program" "$src/tests/data/gccgo/main.go" || echo "build-fixtures: $gccgo failed" >&2
+fi
 [ -s "$out/toolchains.txt" ] || echo "build-fixtures: no Go toolchain found: Go tests will be skipped" >&2
 exit 0
