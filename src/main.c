@@ -593,7 +593,7 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_heap_analyze(heap, &t, &s);  /* needs s.mem classified; samples objects */
 	if (!s.heap.available && !s.heap.error)
 		s.heap.error = xstrdup("heap not read: the stop bound passed first");
-	if (s.heap.error)
+	if (s.heap.error && heap_tried)  /* no layouts (stripped): said in heap.error alone */
 		gi_snapshot_add_warning(&s, "%s", s.heap.error);
 	gi_heap_rd_free(heap);
 	heap = NULL;
