@@ -58,8 +58,11 @@ struct gi_dwarf *gi_dwarf_open(struct gi_elf *e, char *err, size_t errlen)
 				    tag != DW_TAG_typedef)
 					continue;
 				const char *name = dwarf_diename(&child);
+				/* the runtime, runtime/pprof, and the size-class tables
+				 * (internal/runtime/gc, 1.25+) */
 				if (!name || (strncmp(name, "runtime.", 8) != 0 &&
-				              strncmp(name, "runtime/pprof.", 14) != 0))
+				              strncmp(name, "runtime/pprof.", 14) != 0 &&
+				              strncmp(name, "internal/runtime/gc.", 20) != 0))
 					continue;
 				if (d->n == d->cap) {
 					d->cap = d->cap ? 2 * d->cap : 1024;

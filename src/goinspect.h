@@ -250,6 +250,47 @@ struct gi_heapview {
 	size_t nclasses;
 };
 
+/* The Go heap (heap.c): spans by size class, MemStats computed from the runtime's globals. */
+#define GI_NUM_SIZE_CLASSES 68
+#define GI_LARGE_HIST 16
+struct gi_heap_class {
+	int cls;               /* size class; 0 = large objects */
+	uint64_t size;         /* object size (class_to_size); 0 for class 0 */
+	uint64_t spans, pages; /* in-use spans of the class and their pages */
+	uint64_t objects;      /* objects in use: sum of allocCount */
+	uint64_t bytes;        /* objects * size (class 0: the large objects' sizes) */
+	uint64_t slots;        /* object slots in those spans (nelems) */
+	uint64_t mallocs, frees;  /* the runtime's cumulative counters (MemStats.BySize) */
+	bool have_counts;      /* mallocs/frees read */
+	struct gi_counts strings;  /* most common printable strings in a sample of its objects */
+	uint64_t sampled;      /* objects whose contents were sampled */
+};
+struct gi_heap_rss {       /* resident memory by owner, bytes (see goinspect-snapshot(5)) */
+	uint64_t go_heap_inuse, go_heap_free, go_stacks, runtime_metadata, thread_stacks;
+	uint64_t binary_and_libraries, outside_go, other;
+};
+struct gi_heap {
+	bool available;
+	char *error;
+	struct gi_heap_class *classes;  /* every class with in-use spans or live objects, by class */
+	size_t nclasses;
+	uint64_t large_hist[GI_LARGE_HIST];  /* large objects by size: bucket i < 2^(i+15) bytes */
+	uint64_t spans_total, spans_inuse, spans_manual, spans_dead;
+	uint64_t manual_pages;       /* pages of manual spans (goroutine stacks and other) */
+	uint64_t walk_objects, walk_bytes, walk_inuse_bytes;  /* from the span walk */
+	/* MemStats, computed as runtime.ReadMemStats does */
+	uint64_t heap_inuse, heap_objects, heap_alloc, heap_idle, heap_released, heap_sys;
+	uint64_t stack_inuse, stack_sys, sys, next_gc, num_gc, mallocs, frees, total_alloc;
+	uint64_t unflushed_objects, unflushed_bytes;  /* still counted in the P's mcaches */
+	int64_t gogc;                /* GOGC percent; -1 = off */
+	int64_t memory_limit;        /* bytes; INT64_MAX = none */
+	bool gc_in_progress;
+	char *next_gc_note;          /* why next_gc is not exact, NULL when it is */
+	bool rss_available;
+	struct gi_heap_rss rss;
+};
+void gi_heap_free(struct gi_heap *h);
+
 /* ---- snapshot.c ---- */
 /* One allocation site of the runtime's heap profile: a bucket's stack and counts. */
 struct gi_memsite {
@@ -317,6 +358,7 @@ struct gi_snapshot {
 	/* memory */
 	struct gi_memory mem;
 	struct gi_heapview heapv;  /* read back from heap.* (leak.c) */
+	struct gi_heap heap;
 	/* the runtime's own heap profile (its sampled allocation sites) */
 	struct gi_memprof mprof;
 };
@@ -343,6 +385,8 @@ struct gi_report_opts {
 	const char *state;     /* show: only goroutines in this status or wait reason */
 	const void *func_re;   /* show: only stacks with a function matching (a regex_t *) */
 	const char *group_by;  /* show: stack (default), function, creator, reason */
+	bool strings;          /* show --strings: the strings of size class strings_class */
+	int strings_class;
 };
 void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path);
 /* report-memprof.c: allocation sites (the runtime's heap profile) in show and diff. */

@@ -70,10 +70,11 @@ static const char usage_snapshot[] =
 
 static const char usage_show[] =
 	"usage: goinspect show [--json] [--top N] [--all] [--state S] [--func REGEX]\n"
-	"                      [--group-by KEY] [--alloc-stacks] FILE\n"
+	"                      [--group-by KEY] [--alloc-stacks] [--strings CLASS] FILE\n"
 	"\n"
 	"Print the full report of a snapshot: target, capture, goroutines by status and\n"
-	"wait reason, goroutines grouped by stack, allocation sites (the runtime's heap\n"
+	"wait reason, goroutines grouped by stack, the Go heap by size class with the\n"
+	"runtime's MemStats and where the RSS goes, allocation sites (the runtime's heap\n"
 	"profile), memory by kind and a pmap-like table of mappings.\n"
 	"\n"
 	"  -j, --json           print the snapshot as JSON (the documented contract)\n"
@@ -84,6 +85,8 @@ static const char usage_show[] =
 	"  -g, --group-by KEY   stack (default), function (first frame in the program's\n"
 	"                       own code), creator (created by), reason (wait reason)\n"
 	"                       or label=NAME (the value of a pprof label)\n"
+	"      --strings CLASS  the printable strings most common in a sample of the\n"
+	"                       live objects of size class CLASS (0 = large objects)\n"
 	"      --alloc-stacks   every allocation site with its whole stack\n"
 	"  -h, --help           this help\n";
 
@@ -465,6 +468,10 @@ static int cmd_snapshot(int argc, char **argv)
 		else
 			s.gor_error = xasprintf("goroutines not read: %s", err);
 	}
+	struct gi_heap_rd *heap = t.lay ? gi_heap_prepare(&t, err, sizeof err) : NULL;
+	if (!heap)
+		s.heap.error = xasprintf("heap not read: %s", t.lay ? err : "no runtime layouts");
+	bool heap_tried = heap != NULL;  /* layouts known: failing to read it makes it partial */
 	if (t.lay)
 		s.layouts = xstrdup(gi_layout_source(t.lay));
 	if (gi_layout_note(t.lay))
@@ -513,6 +520,16 @@ static int cmd_snapshot(int argc, char **argv)
 				at.timed_out = true;
 			else if (r < 0 && r != -ESRCH)  /* -ESRCH: judged below */
 				s.gor_error = xasprintf("goroutines not read: %s", err);
+		}
+		if (heap && !at.timed_out) {
+			r = gi_heap_capture(heap, &t, deadline, err, sizeof err);
+			if (r == -EINTR)
+				gi_signals_die();
+			if (r == -ETIMEDOUT)  /* the goroutines are kept; the heap is left out */
+				s.heap.error = xstrdup("heap not read: the stop bound (--max-stop) passed "
+				                       "while the heap was copied");
+			else if (r < 0 && r != -ESRCH)
+				s.heap.error = xasprintf("heap not read: %s", err);
 		}
 	}
 	gi_detach_all(&at);
@@ -583,6 +600,14 @@ static int cmd_snapshot(int argc, char **argv)
 		s.mprof.note = xstrdup(t.lay ? "the runtime's heap profile was not found"
 		                             : "the runtime's heap profile was not read: no layouts");
 	gi_native_analyze(native, &s);  /* needs s.mem, to name modules */
+	if (!s.heap.error)
+		gi_heap_analyze(heap, &t, &s);  /* needs s.mem classified; samples objects */
+	if (!s.heap.available && !s.heap.error)
+		s.heap.error = xstrdup("heap not read: the stop bound passed first");
+	if (s.heap.error && heap_tried)  /* no layouts (stripped): said in heap.error alone */
+		gi_snapshot_add_warning(&s, "%s", s.heap.error);
+	gi_heap_rd_free(heap);
+	heap = NULL;
 	gi_gor_free(gor);  /* the copy is no longer needed: give its memory back */
 	gor = NULL;
 	if (s.gor_error) {
@@ -590,7 +615,8 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_snapshot_add_warning(&s, "%s", s.gor_error);
 	}
 	s.partial = at.timed_out || !s.gor_available || !s.mem.available ||
-	            (s.gor_available && !s.stacks_available);
+	            (s.gor_available && !s.stacks_available) ||
+	            (heap_tried && !s.heap.available);
 
 	char when[32];
 	struct tm tm;
@@ -618,6 +644,7 @@ static int cmd_snapshot(int argc, char **argv)
 		gi_signals_die();
 	exit_code = s.partial ? GI_EXIT_PARTIAL : GI_EXIT_OK;
 out:
+	gi_heap_rd_free(heap);
 	gi_attach_free(&at);
 	gi_native_free(native);
 	gi_gor_free(gor);
@@ -663,6 +690,7 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 		{"fail-on", required_argument, NULL, 'F'},
 		{"html", required_argument, NULL, 'H'},
 		{"alloc-stacks", no_argument, NULL, 'S'},
+		{"strings", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -672,9 +700,9 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 	int o;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, show ? "+jn:as:f:g:h" : "+jn:h", opts, NULL)) != -1) {
-		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g' || o == 'S'))
-			return usage_error(usage, "--all, --state, --func, --group-by and "
-			                          "--alloc-stacks are for show");
+		if (!show && (o == 'a' || o == 's' || o == 'f' || o == 'g' || o == 'S' || o == 'K'))
+			return usage_error(usage, "--all, --state, --func, --group-by, "
+			                          "--alloc-stacks and --strings are for show");
 		if (show && (o == 'F' || o == 'H' || o == 'C'))
 			return usage_error(usage, "--fail-on, --html and --color are for diff");
 		switch (o) {
@@ -711,6 +739,16 @@ static int parse_report_opts(int argc, char **argv, const char *usage, struct gi
 				                          "reason, label=KEY)", optarg);
 			ro->group_by = optarg;
 			break;
+		case 'K': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v >= GI_NUM_SIZE_CLASSES)
+				return usage_error(usage, "bad --strings '%s' (a size class, 0 to %d)",
+				                   optarg, GI_NUM_SIZE_CLASSES - 1);
+			ro->strings_class = (int)v;
+			ro->strings = true;
+			break;
+		}
 		case 'j': ro->json = true; break;
 		case 'n': {
 			char *end;

@@ -217,7 +217,8 @@ static bool step(const uint8_t *q, size_t len, size_t *i, bool first, int32_t *v
 		return false;
 	if (!uvarint(q, len, i, &uv) || !uvarint(q, len, i, &pcd))
 		return false;
-	*val += (int32_t)(-(uv & 1) ^ (uv >> 1));
+	/* wraps, as the runtime's int32 arithmetic does (no signed overflow on junk tables) */
+	*val = (int32_t)((uint32_t)*val + (-(uv & 1) ^ (uv >> 1)));
 	*pc += pcd;  /* PC quantum 1 on amd64 */
 	return true;
 }

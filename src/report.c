@@ -74,6 +74,10 @@ void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path)
 				        SZ(k[order[i]].rss));
 		fprintf(out, "\n");
 	}
+	if (s->heap.available)
+		fprintf(out, "  heap in use %s, %llu objects, stacks %s, GC cycles %llu\n",
+		        SZ(s->heap.heap_inuse), (unsigned long long)s->heap.heap_objects,
+		        SZ(s->heap.stack_inuse), (unsigned long long)s->heap.num_gc);
 	if (s->stopped)
 		fprintf(out, "  target stopped %s, total %s\n", DUR(s->pause_ns), DUR(s->total_ns));
 	else
@@ -299,8 +303,233 @@ static void show_groups(FILE *out, const struct gi_snapshot *s, const struct gi_
 		fprintf(out, "\n... %zu more groups (--top)\n", match - n);
 }
 
+/* ---- heap ---- */
+
+static int class_bytes_cmp(const void *x, const void *y)
+{
+	const struct gi_heap_class *a = *(const struct gi_heap_class *const *)x;
+	const struct gi_heap_class *b = *(const struct gi_heap_class *const *)y;
+	if (a->bytes != b->bytes)
+		return a->bytes < b->bytes ? 1 : -1;
+	return a->cls - b->cls;
+}
+
+static void show_heap(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
+{
+	const struct gi_heap *h = &s->heap;
+	fprintf(out, "\nHeap: ");
+	if (!h->available) {
+		fprintf(out, "not read%s%s\n", h->error ? ": " : "", h->error ? h->error : "");
+		return;
+	}
+	fprintf(out, "in use %s, %llu objects (%s allocated), idle %s (released %s), "
+	        "from the OS %s\n", SZ(h->heap_inuse), (unsigned long long)h->heap_objects,
+	        SZ(h->heap_alloc), SZ(h->heap_idle), SZ(h->heap_released), SZ(h->heap_sys));
+	fprintf(out, "  stacks %s, runtime total %s; GC: %llu cycles, next at %s, GOGC ",
+	        SZ(h->stack_inuse), SZ(h->sys), (unsigned long long)h->num_gc,
+	        h->next_gc > (1ull << 53) ? "never" : SZ(h->next_gc));
+	if (h->gogc < 0)
+		fprintf(out, "off");
+	else
+		fprintf(out, "%lld", (long long)h->gogc);
+	if (h->memory_limit != INT64_MAX)
+		fprintf(out, ", memory limit %s", SZ(h->memory_limit));
+	fprintf(out, "%s\n", h->gc_in_progress ? ", a cycle in progress" : "");
+	fprintf(out, "  spans: %llu in use, %llu manual (%s, goroutine stacks), %llu free "
+	        "descriptors\n", (unsigned long long)h->spans_inuse,
+	        (unsigned long long)h->spans_manual, SZ(h->manual_pages * 8192),
+	        (unsigned long long)h->spans_dead);
+	const struct gi_heap_class **v = xcalloc(h->nclasses + 1, sizeof *v);
+	size_t nv = 0;
+	for (size_t i = 0; i < h->nclasses; i++)
+		if (h->classes[i].spans)
+			v[nv++] = &h->classes[i];
+	qsort(v, nv, sizeof *v, class_bytes_cmp);
+	fprintf(out, "  %5s %7s %10s %10s %8s %10s %5s\n", "CLASS", "SIZE", "OBJECTS", "BYTES",
+	        "SPANS", "FREE SLOTS", "FRAG");
+	size_t n = limit(o, nv);
+	for (size_t i = 0; i < n; i++) {
+		const struct gi_heap_class *c = v[i];
+		double frag = c->pages ? 100.0 * (1.0 - (double)c->bytes / ((double)c->pages * 8192))
+		                       : 0;
+		char size[24];
+		if (c->cls)
+			snprintf(size, sizeof size, "%llu", (unsigned long long)c->size);
+		else
+			snprintf(size, sizeof size, "large");
+		fprintf(out, "  %5d %7s %10llu %10s %8llu %10llu %4.0f%%\n", c->cls, size,
+		        (unsigned long long)c->objects, SZ(c->bytes), (unsigned long long)c->spans,
+		        (unsigned long long)(c->slots > c->objects ? c->slots - c->objects : 0),
+		        frag < 0 ? 0 : frag);
+	}
+	if (n < nv)
+		fprintf(out, "  %5s (%zu more classes)\n", "...", nv - n);
+	free(v);
+	bool any = false;
+	for (int i = 0; i < GI_LARGE_HIST; i++)
+		if (h->large_hist[i]) {
+			if (!any)
+				fprintf(out, "  large objects by size:");
+			if (i == GI_LARGE_HIST - 1)
+				fprintf(out, "%s >=%s: %llu", any ? "," : "", SZ(1ull << (i + 14)),
+				        (unsigned long long)h->large_hist[i]);
+			else
+				fprintf(out, "%s <%s: %llu", any ? "," : "", SZ(1ull << (i + 15)),
+				        (unsigned long long)h->large_hist[i]);
+			any = true;
+		}
+	if (any)
+		fprintf(out, "\n");
+	if (h->next_gc_note)
+		fprintf(out, "  note: %s\n", h->next_gc_note);
+	if (h->rss_available) {
+		const struct gi_heap_rss *r = &h->rss;
+		fprintf(out, "\nWhere the RSS goes (estimated from smaps and the runtime's counters):\n");
+		const char *names[] = {"Go heap, objects in use", "Go heap, free but resident",
+		                       "goroutine stacks", "Go runtime metadata", "thread stacks",
+		                       "binary and libraries", "outside the Go runtime (C, cgo, mmap)",
+		                       "other"};
+		uint64_t vals[] = {r->go_heap_inuse, r->go_heap_free, r->go_stacks,
+		                   r->runtime_metadata, r->thread_stacks, r->binary_and_libraries,
+		                   r->outside_go, r->other};
+		for (int i = 0; i < 8; i++)
+			fprintf(out, "  %10s  %s\n", SZ(vals[i]), names[i]);
+	}
+}
+
+static const struct gi_heap_class *find_class(const struct gi_heap *h, int cls)
+{
+	for (size_t i = 0; i < h->nclasses; i++)
+		if (h->classes[i].cls == cls)
+			return &h->classes[i];
+	return NULL;
+}
+
+/* show --strings CLASS */
+static int show_strings(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
+{
+	const struct gi_heap_class *c = find_class(&s->heap, o->strings_class);
+	if (o->json) {
+		json_t *st = json_array();
+		for (size_t i = 0; c && i < c->strings.n; i++)
+			json_array_append_new(st, json_pack("{s:s, s:I}", "string", c->strings.v[i].key,
+			                                    "count", (json_int_t)c->strings.v[i].count));
+		print_json(out, json_pack("{s:i, s:I, s:I, s:o}", "class", o->strings_class, "size",
+		                          (json_int_t)(c ? c->size : 0), "sampled",
+		                          (json_int_t)(c ? c->sampled : 0), "strings", st));
+		return 0;
+	}
+	if (!s->heap.available) {
+		fprintf(out, "heap not read in this snapshot\n");
+		return 0;
+	}
+	if (!c || !c->sampled) {
+		fprintf(out, "size class %d: no objects sampled (none in use when the snapshot was "
+		        "taken, or none readable)\n", o->strings_class);
+		return 0;
+	}
+	fprintf(out, "size class %d (%llu bytes): %llu objects in use, %llu sampled\n", c->cls,
+	        (unsigned long long)c->size, (unsigned long long)c->objects,
+	        (unsigned long long)c->sampled);
+	fprintf(out, "  %8s  %s\n", "OBJECTS", "PRINTABLE STRING");
+	size_t n = limit(o, c->strings.n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %8llu  %s\n", (unsigned long long)c->strings.v[i].count,
+		        c->strings.v[i].key);
+	return 0;
+}
+
+struct class_delta {
+	int cls;
+	uint64_t size;
+	int64_t objects_delta, bytes_delta;
+	uint64_t objects_before, objects_after;
+};
+
+static int cd_cmp(const void *x, const void *y)
+{
+	const struct class_delta *a = x, *b = y;
+	int64_t aa = a->bytes_delta < 0 ? -a->bytes_delta : a->bytes_delta;
+	int64_t bb = b->bytes_delta < 0 ? -b->bytes_delta : b->bytes_delta;
+	if (aa != bb)
+		return aa < bb ? 1 : -1;
+	return a->cls - b->cls;
+}
+
+/* Per-class growth between two snapshots, largest change in bytes first. */
+static struct class_delta *class_deltas(const struct gi_heap *a, const struct gi_heap *b,
+                                        size_t *n)
+{
+	struct class_delta *d = xcalloc(GI_NUM_SIZE_CLASSES, sizeof *d);
+	size_t k = 0;
+	for (int c = 0; c < GI_NUM_SIZE_CLASSES; c++) {
+		const struct gi_heap_class *x = find_class(a, c), *y = find_class(b, c);
+		if (!x && !y)
+			continue;
+		d[k].cls = c;
+		d[k].size = y ? y->size : x->size;
+		d[k].objects_before = x ? x->objects : 0;
+		d[k].objects_after = y ? y->objects : 0;
+		d[k].objects_delta = (int64_t)d[k].objects_after - (int64_t)d[k].objects_before;
+		d[k].bytes_delta = (int64_t)(y ? y->bytes : 0) - (int64_t)(x ? x->bytes : 0);
+		k++;
+	}
+	qsort(d, k, sizeof *d, cd_cmp);
+	*n = k;
+	return d;
+}
+
+static json_t *heap_diff_json(const struct gi_snapshot *a, const struct gi_snapshot *b)
+{
+	const struct gi_heap *x = &a->heap, *y = &b->heap;
+	json_t *o = json_object();
+	bool av = x->available && y->available;
+	json_object_set_new(o, "available", json_boolean(av));
+	if (!av)
+		return o;
+#define D(f) json_object_set_new(o, #f "_delta", json_integer((json_int_t)y->f - (json_int_t)x->f))
+	D(heap_inuse);
+	D(heap_objects);
+	D(heap_alloc);
+	D(heap_idle);
+	D(heap_released);
+	D(heap_sys);
+	D(stack_inuse);
+	D(sys);
+	D(num_gc);
+#undef D
+	if (x->rss_available && y->rss_available)
+		json_object_set_new(o, "rss", json_pack(
+			"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"go_heap_inuse_delta", (json_int_t)y->rss.go_heap_inuse - (json_int_t)x->rss.go_heap_inuse,
+			"go_heap_free_delta", (json_int_t)y->rss.go_heap_free - (json_int_t)x->rss.go_heap_free,
+			"go_stacks_delta", (json_int_t)y->rss.go_stacks - (json_int_t)x->rss.go_stacks,
+			"runtime_metadata_delta",
+			(json_int_t)y->rss.runtime_metadata - (json_int_t)x->rss.runtime_metadata,
+			"thread_stacks_delta", (json_int_t)y->rss.thread_stacks - (json_int_t)x->rss.thread_stacks,
+			"binary_and_libraries_delta",
+			(json_int_t)y->rss.binary_and_libraries - (json_int_t)x->rss.binary_and_libraries,
+			"outside_go_delta", (json_int_t)y->rss.outside_go - (json_int_t)x->rss.outside_go,
+			"other_delta", (json_int_t)y->rss.other - (json_int_t)x->rss.other));
+	size_t n;
+	struct class_delta *d = class_deltas(x, y, &n);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:i, s:I, s:I, s:I, s:I, s:I}", "class",
+		                                     d[i].cls, "size", (json_int_t)d[i].size,
+		                                     "objects_before", (json_int_t)d[i].objects_before,
+		                                     "objects_after", (json_int_t)d[i].objects_after,
+		                                     "objects_delta", (json_int_t)d[i].objects_delta,
+		                                     "bytes_delta", (json_int_t)d[i].bytes_delta));
+	json_object_set_new(o, "size_classes", arr);
+	free(d);
+	return o;
+}
+
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o)
 {
+	if (o && o->strings)
+		return show_strings(out, s, o);
 	if (o && o->json)
 		return gi_snapshot_print(out, s);
 	fprintf(out, "PID %d  %s\n", s->pid, s->exe ? s->exe : "?");
@@ -365,6 +594,7 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 		}
 	}
 
+	show_heap(out, s, o);
 	gi_report_memprof_show(out, s, o);
 
 	const struct gi_memory *m = &s->mem;
@@ -768,6 +998,10 @@ static json_t *diff_json(const struct gi_diff *d, const char *const *paths)
 		}
 		json_object_set_new(heap, "size_classes", cl);
 	}
+	/* the other MemStats totals and the RSS breakdown, where both snapshots have them */
+	json_t *more = heap_diff_json(a, b);
+	json_object_update_missing(heap, more);
+	json_decref(more);
 	/* the allocation sites of the runtime's heap profile */
 	json_object_set_new(heap, "profile", (json_t *)gi_report_memprof_diff_json(a, b));
 	json_object_set_new(root, "heap", heap);
@@ -921,6 +1155,14 @@ static void print_heap(FILE *out, const struct gi_diff *d, const struct gi_repor
 	if (d->stack_known)
 		fprintf(out, ", stacks %s", DSZ(d->stack_inuse_delta));
 	fprintf(out, "\n");
+	/* Where the RSS grew (goinspect's own breakdown, when both snapshots have it): the
+	 * figure that tells a C or cgo leak from a Go one. */
+	const struct gi_heap *x = &a->heap, *y = &b->heap;
+	if (x->rss_available && y->rss_available)
+		fprintf(out, "  RSS in the Go heap %s, outside the Go runtime (C, cgo, mmap) %s\n",
+		        DSZ((int64_t)(y->rss.go_heap_inuse + y->rss.go_heap_free + y->rss.go_stacks) -
+		            (int64_t)(x->rss.go_heap_inuse + x->rss.go_heap_free + x->rss.go_stacks)),
+		        DSZ((int64_t)y->rss.outside_go - (int64_t)x->rss.outside_go));
 	if (!d->classes_known)
 		return;
 	fprintf(out, "  %5s %9s %9s %9s %10s %10s\n", "CLASS", "SIZE", "OBJECTS", "DELTA", "BYTES",

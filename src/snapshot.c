@@ -77,6 +77,7 @@ void gi_snapshot_free(struct gi_snapshot *s)
 	gi_counts_free(&s->by_status);
 	gi_counts_free(&s->system_by_status);
 	gi_memory_free(&s->mem);
+	gi_heap_free(&s->heap);
 	gi_memprof_free(&s->mprof);
 	memset(s, 0, sizeof *s);
 }
@@ -160,6 +161,100 @@ static json_t *groups_json(const struct gi_snapshot *s)
 }
 
 #define ALL_MARK "\001goroutines.all\001"
+
+#define HEAP_U64(o, st, f) json_object_set_new(o, #f, u64((st)->f))
+static const char *const rss_names[8] = {"go_heap_inuse", "go_heap_free", "go_stacks",
+                                         "runtime_metadata", "thread_stacks",
+                                         "binary_and_libraries", "outside_go", "other"};
+static uint64_t *rss_field(struct gi_heap_rss *r, int i)
+{
+	uint64_t *f[8] = {&r->go_heap_inuse, &r->go_heap_free, &r->go_stacks, &r->runtime_metadata,
+	                  &r->thread_stacks, &r->binary_and_libraries, &r->outside_go, &r->other};
+	return f[i];
+}
+
+static json_t *heap_json(const struct gi_heap *h)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "available", json_boolean(h->available));
+	json_object_set_new(o, "error", str_or_null(h->error));
+	HEAP_U64(o, h, heap_inuse);
+	HEAP_U64(o, h, heap_objects);
+	HEAP_U64(o, h, heap_alloc);
+	HEAP_U64(o, h, heap_idle);
+	HEAP_U64(o, h, heap_released);
+	HEAP_U64(o, h, heap_sys);
+	HEAP_U64(o, h, stack_inuse);
+	HEAP_U64(o, h, stack_sys);
+	HEAP_U64(o, h, sys);
+	HEAP_U64(o, h, mallocs);
+	HEAP_U64(o, h, frees);
+	HEAP_U64(o, h, total_alloc);
+	/* Integers past 2^53 do not survive JSON tools that use doubles (jq): "none" is null. */
+	json_object_set_new(o, "next_gc", h->next_gc > (1ull << 53) ? json_null() : u64(h->next_gc));
+	json_object_set_new(o, "next_gc_note", str_or_null(h->next_gc_note));
+	HEAP_U64(o, h, num_gc);
+	json_object_set_new(o, "gogc", json_integer(h->gogc));
+	json_object_set_new(o, "memory_limit", h->memory_limit == INT64_MAX ? json_null()
+	                                                                   : json_integer(h->memory_limit));
+	json_object_set_new(o, "gc_in_progress", json_boolean(h->gc_in_progress));
+	HEAP_U64(o, h, unflushed_objects);
+	HEAP_U64(o, h, unflushed_bytes);
+	json_object_set_new(o, "spans", json_pack("{s:o, s:o, s:o, s:o, s:o}", "total",
+	                                          u64(h->spans_total), "in_use", u64(h->spans_inuse),
+	                                          "manual", u64(h->spans_manual), "dead",
+	                                          u64(h->spans_dead), "manual_pages",
+	                                          u64(h->manual_pages)));
+	json_object_set_new(o, "span_walk", json_pack("{s:o, s:o, s:o}", "objects",
+	                                              u64(h->walk_objects), "bytes",
+	                                              u64(h->walk_bytes), "in_use_bytes",
+	                                              u64(h->walk_inuse_bytes)));
+	json_t *cls = json_array();
+	for (size_t i = 0; i < h->nclasses; i++) {
+		const struct gi_heap_class *c = &h->classes[i];
+		json_t *e = json_object();
+		json_object_set_new(e, "class", json_integer(c->cls));
+		HEAP_U64(e, c, size);
+		HEAP_U64(e, c, spans);
+		HEAP_U64(e, c, objects);
+		HEAP_U64(e, c, bytes);
+		HEAP_U64(e, c, pages);
+		HEAP_U64(e, c, slots);
+		json_object_set_new(e, "free_slots", u64(c->slots > c->objects ? c->slots - c->objects : 0));
+		double frag = c->pages ? 1.0 - (double)c->bytes / ((double)c->pages * 8192.0) : 0.0;
+		json_object_set_new(e, "fragmentation", json_real(frag < 0 ? 0 : frag));
+		if (c->have_counts) {
+			HEAP_U64(e, c, mallocs);
+			HEAP_U64(e, c, frees);
+		}
+		HEAP_U64(e, c, sampled);
+		json_t *st = json_array();
+		for (size_t j = 0; j < c->strings.n; j++)
+			json_array_append_new(st, json_pack("{s:s, s:o}", "string", c->strings.v[j].key,
+			                                    "count", u64(c->strings.v[j].count)));
+		json_object_set_new(e, "strings", st);
+		json_array_append_new(cls, e);
+	}
+	json_object_set_new(o, "size_classes", cls);
+	json_t *hist = json_array();
+	for (int i = 0; i < GI_LARGE_HIST; i++)
+		if (h->large_hist[i])
+			json_array_append_new(hist, json_pack("{s:o, s:o}", "below_bytes",
+			                                      i == GI_LARGE_HIST - 1 ? json_null()
+			                                                             : u64(1ull << (i + 15)),
+			                                      "count", u64(h->large_hist[i])));
+	json_object_set_new(o, "large_objects", hist);
+	if (h->rss_available) {
+		json_t *r = json_object();
+		struct gi_heap_rss rs = h->rss;
+		for (int i = 0; i < 8; i++)
+			json_object_set_new(r, rss_names[i], u64(*rss_field(&rs, i)));
+		json_object_set_new(o, "rss", r);
+	} else {
+		json_object_set_new(o, "rss", json_null());
+	}
+	return o;
+}
 
 static json_t *memprof_json(const struct gi_memprof *p)
 {
@@ -276,6 +371,7 @@ memory:;
 		"error", str_or_null(m->error), "size", u64(m->size), "rss", u64(m->rss),
 		"pss", u64(m->pss), "anonymous", u64(m->anonymous), "swap", u64(m->swap),
 		"dirty", u64(m->dirty), "mappings", maps));
+	json_object_set_new(root, "heap", heap_json(&s->heap));
 	json_t *heap = json_object_get(root, "heap");
 	if (!heap) {
 		heap = json_object();
@@ -743,6 +839,99 @@ static void read_all(struct rd *r, json_t *gor, struct gi_snapshot *s)
 	}
 }
 
+static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
+{
+	h->available = get_bool(r, o, "available");
+	h->error = get_str(r, o, "error");
+	h->heap_inuse = get_u64(r, o, "heap_inuse");
+	h->heap_objects = get_u64(r, o, "heap_objects");
+	h->heap_alloc = get_u64(r, o, "heap_alloc");
+	h->heap_idle = get_u64(r, o, "heap_idle");
+	h->heap_released = get_u64(r, o, "heap_released");
+	h->heap_sys = get_u64(r, o, "heap_sys");
+	h->stack_inuse = get_u64(r, o, "stack_inuse");
+	h->stack_sys = get_u64(r, o, "stack_sys");
+	h->sys = get_u64(r, o, "sys");
+	h->mallocs = get_u64(r, o, "mallocs");
+	h->frees = get_u64(r, o, "frees");
+	h->total_alloc = get_u64(r, o, "total_alloc");
+	json_t *ng = json_object_get(o, "next_gc");
+	h->next_gc = ng && json_is_null(ng) ? UINT64_MAX : get_u64(r, o, "next_gc");
+	h->next_gc_note = get_str(r, o, "next_gc_note");
+	h->num_gc = get_u64(r, o, "num_gc");
+	h->gogc = get_i64_or(r, o, "gogc", 100);
+	h->memory_limit = get_i64_or(r, o, "memory_limit", INT64_MAX);
+	h->gc_in_progress = get_bool(r, o, "gc_in_progress");
+	h->unflushed_objects = get_u64(r, o, "unflushed_objects");
+	h->unflushed_bytes = get_u64(r, o, "unflushed_bytes");
+	json_t *sp = json_object_get(o, "spans");
+	if (json_is_object(sp)) {
+		h->spans_total = get_u64(r, sp, "total");
+		h->spans_inuse = get_u64(r, sp, "in_use");
+		h->spans_manual = get_u64(r, sp, "manual");
+		h->spans_dead = get_u64(r, sp, "dead");
+		h->manual_pages = get_u64(r, sp, "manual_pages");
+	}
+	json_t *sw = json_object_get(o, "span_walk");
+	if (json_is_object(sw)) {
+		h->walk_objects = get_u64(r, sw, "objects");
+		h->walk_bytes = get_u64(r, sw, "bytes");
+		h->walk_inuse_bytes = get_u64(r, sw, "in_use_bytes");
+	}
+	json_t *cls = json_object_get(o, "size_classes"), *e;
+	size_t i;
+	if (cls && (!json_is_array(cls) || json_array_size(cls) > GI_NUM_SIZE_CLASSES)) {
+		fail(r, "truncated or corrupt snapshot: bad \"size_classes\"");
+		return;
+	}
+	if (cls) {
+		h->classes = xcalloc(json_array_size(cls) + 1, sizeof *h->classes);
+		json_array_foreach(cls, i, e) {
+			if (!json_is_object(e)) {
+				fail(r, "truncated or corrupt snapshot: size class %zu is not an object", i);
+				return;
+			}
+			struct gi_heap_class *c = &h->classes[h->nclasses++];
+			c->cls = (int)get_u64(r, e, "class");
+			c->size = get_u64(r, e, "size");
+			c->spans = get_u64(r, e, "spans");
+			c->objects = get_u64(r, e, "objects");
+			c->bytes = get_u64(r, e, "bytes");
+			c->pages = get_u64(r, e, "pages");
+			c->slots = get_u64(r, e, "slots");
+			c->have_counts = json_object_get(e, "mallocs") != NULL;
+			c->mallocs = get_u64(r, e, "mallocs");
+			c->frees = get_u64(r, e, "frees");
+			c->sampled = get_u64(r, e, "sampled");
+			json_t *st = json_object_get(e, "strings"), *x;
+			size_t j;
+			if (json_is_array(st))
+				json_array_foreach(st, j, x) {
+					const char *str = json_string_value(json_object_get(x, "string"));
+					if (str)
+						gi_counts_add(&c->strings, str, get_u64(r, x, "count"));
+				}
+		}
+	}
+	json_t *hist = json_object_get(o, "large_objects");
+	if (json_is_array(hist))
+		json_array_foreach(hist, i, e) {
+			json_t *b = json_object_get(e, "below_bytes");
+			int k = GI_LARGE_HIST - 1;
+			if (json_is_integer(b))
+				for (k = 0; k < GI_LARGE_HIST - 1 &&
+				            (uint64_t)json_integer_value(b) > (1ull << (k + 15)); k++)
+					;
+			h->large_hist[k] = get_u64(r, e, "count");
+		}
+	json_t *rs = json_object_get(o, "rss");
+	if (json_is_object(rs)) {
+		h->rss_available = true;
+		for (int k = 0; k < 8; k++)
+			*rss_field(&h->rss, k) = get_u64(r, rs, rss_names[k]);
+	}
+}
+
 static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
 	gzFile gz = gzopen(path, "rb");
@@ -961,6 +1150,9 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		}
 	}
 	gi_heapview_read(root, &s->heapv);
+	json_t *hp = obj(&r, root, "heap", false);  /* older snapshots have none */
+	if (hp)
+		read_heap(&r, hp, &s->heap);
 	json_decref(root);
 	if (r.bad) {
 		gi_snapshot_free(s);

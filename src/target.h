@@ -230,6 +230,19 @@ void gi_gor_free(struct gi_gor *g);
 
 struct gi_pcln *gi_gor_pcln(struct gi_gor *g);
 
+/* ---- heap.c ---- */
+struct gi_heap_rd;  /* heap reader state */
+/* Before the stop: layouts of mheap, mspan, the heap statistics and the GC controller; scratch
+ * sized from the span count now. NULL with err when the heap cannot be read. */
+struct gi_heap_rd *gi_heap_prepare(struct gi_target *t, char *err, size_t errlen);
+/* While stopped: copies mheap_.allspans, every span struct (in bulk), memstats, gcController
+ * and the P's mcaches. 0, or -errno (-ESRCH, -ETIMEDOUT, -EINTR; other errors: err says). */
+int gi_heap_capture(struct gi_heap_rd *h, struct gi_target *t, uint64_t deadline, char *err,
+                    size_t errlen);
+/* After the detach (and after s->mem is read and classified): size classes, MemStats, the RSS
+ * breakdown, then a bounded sample of objects read from the running target. */
+void gi_heap_analyze(struct gi_heap_rd *h, struct gi_target *t, struct gi_snapshot *s);
+void gi_heap_rd_free(struct gi_heap_rd *h);
 /* ---- memprof.c ---- */
 struct gi_mprof;
 /* Before the stop: where the heap profile's globals are; NULL when they cannot be found. */

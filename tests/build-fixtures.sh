@@ -30,7 +30,7 @@ for gobin in $candidates; do
 	for dir in "$src"/fixtures/*/; do
 		name=$(basename "$dir")
 		[ -f "$dir/main.go" ] || continue
-		if [ "$name" = cgo ]; then
+		if [ "$name" = cgo ] || [ "$name" = cgoleak ]; then
 			# Linked with the C toolchain: only where there is one.
 			command -v "${CC:-cc}" > /dev/null || { echo "build-fixtures: no C compiler: $name skipped" >&2; continue; }
 			(cd "$src/fixtures" && CGO_ENABLED=1 "$gobin" build -o "$out/$ver/$name" "./$name")
