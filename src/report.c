@@ -107,27 +107,12 @@ static const char *fmt_wait(char *buf, size_t n, int64_t ns)
 	return buf;
 }
 
-/* Is this function the program's own code rather than Go's standard library? Standard
- * packages have no dot in their first path element ("sync", "internal/poll"); module paths
- * do ("github.com/x/y"), and so does nothing in package main. */
-static bool user_code(const char *func)
-{
-	if (!func)
-		return false;
-	if (!strncmp(func, "main.", 5))
-		return true;
-	const char *slash = strchr(func, '/');
-	if (!slash)
-		return false;  /* "sync.(*Mutex).Lock": a one-element path, so standard */
-	return memchr(func, '.', (size_t)(slash - func)) != NULL;
-}
-
 /* What a group is "doing": its first frame in the program's own code, else the first frame
  * outside the runtime. */
 static const struct gi_gframe *top_user_frame(const struct gi_ggroup *g)
 {
 	for (size_t i = 0; i < g->nframes; i++)
-		if (user_code(g->frames[i].func))
+		if (gi_func_is_user(g->frames[i].func))
 			return &g->frames[i];
 	for (size_t i = 0; i < g->nframes; i++)
 		if (g->frames[i].func && strncmp(g->frames[i].func, "runtime.", 8) != 0 &&
