@@ -749,7 +749,14 @@ static void read_memprof(struct rd *r, json_t *o, struct gi_memprof *p)
 		size_t j;
 		if (fr && json_is_array(fr) && json_array_size(fr) <= MAX_ITEMS) {
 			m->frames = xcalloc(json_array_size(fr) + 1, sizeof *m->frames);
-			json_array_foreach(fr, j, f) read_frame(r, f, &m->frames[m->nframes++]);
+			json_array_foreach(fr, j, f) {
+				struct gi_gframe *g = &m->frames[m->nframes++];
+				read_frame(r, f, g);
+				if (!g->func)  /* a frame without a name or file: shown as "?" */
+					g->func = xstrdup("?");
+				if (!g->file)
+					g->file = xstrdup("?");
+			}
 		}
 		json_t *pcs = json_object_get(e, "pcs"), *pc;
 		if (pcs && json_is_array(pcs) && json_array_size(pcs) <= MAX_ITEMS) {
