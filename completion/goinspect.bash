@@ -88,7 +88,7 @@ _goinspect()
 	export)
 		case "$prev" in
 		-f|--format) COMPREPLY=($(compgen -W "pprof folded" -- "$cur")); return ;;
-		-p|--profile) COMPREPLY=($(compgen -W "goroutine heap" -- "$cur")); return ;;
+		-p|--profile) COMPREPLY=($(compgen -W "goroutine heap allocs size-classes" -- "$cur")); return ;;
 		-o|--output) compopt -o filenames 2> /dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		esac
 		if [[ $cur == -* ]]; then

@@ -2,9 +2,12 @@
  *
  *   pprof   a gzipped profile.proto, as `go tool pprof` reads it: the goroutine profile (one
  *           sample per goroutine group, value = its count, the group's frames as locations,
- *           its pprof labels as labels), or the heap by size class (one sample per class,
- *           values objects and bytes). Encoded with protobuf-c from src/profile.proto, the
- *           published pprof schema, and compressed with zlib.
+ *           its pprof labels as labels); the runtime's heap profile (one sample per
+ *           allocation site, the four values alloc_objects, alloc_space, inuse_objects and
+ *           inuse_space, as runtime/pprof writes /debug/pprof/heap and /debug/pprof/allocs);
+ *           or the heap by size class (one sample per class, values objects and bytes).
+ *           Encoded with protobuf-c from src/profile.proto, the published pprof schema, and
+ *           compressed with zlib.
  *   folded  one line per goroutine group, "outermost;...;innermost COUNT", as flame graph
  *           tools (flamegraph.pl, speedscope, inferno) read it.
  */
@@ -260,8 +263,56 @@ static void build_goroutines(struct pb *b, const struct gi_snapshot *s)
 	}
 }
 
+/* The runtime's heap profile, as runtime/pprof's writeHeapProto writes it: period type
+ * space/bytes with the sampling rate as period; the values alloc_objects, alloc_space,
+ * inuse_objects and inuse_space, each (count, bytes) pair scaled like scaleHeapSample; the
+ * stack with the leading frames that form hides (pprof_skip, see memprof.c); a label
+ * "bytes" with the sampled average object size. The heap profile leaves the default sample
+ * type unset (pprof then shows the last, inuse_space); the allocs profile names alloc_space. */
+static void build_allocs(struct pb *b, const struct gi_snapshot *s, bool allocs)
+{
+	const struct gi_memprof *m = &s->mprof;
+	static const char *const types[4][2] = {{"alloc_objects", "count"},
+	                                        {"alloc_space", "bytes"},
+	                                        {"inuse_objects", "count"},
+	                                        {"inuse_space", "bytes"}};
+	b->p.sample_type = xcalloc(4, sizeof *b->p.sample_type);
+	for (size_t i = 0; i < 4; i++)
+		b->p.sample_type[i] = value_type(b, types[i][0], types[i][1]);
+	b->p.n_sample_type = 4;
+	if (allocs)
+		b->p.default_sample_type = str_id(b, "alloc_space");
+	b->p.period_type = value_type(b, "space", "bytes");
+	b->p.period = m->rate;
+	for (size_t i = 0; i < m->nsites; i++) {
+		const struct gi_memsite *site = &m->sites[i];
+		Perftools__Profiles__Sample *sm = add_sample(b, 4);
+		sm->value[0] = site->est_alloc_objects;
+		sm->value[1] = site->est_alloc_bytes;
+		sm->value[2] = site->est_inuse_objects;
+		sm->value[3] = site->est_inuse_bytes;
+		size_t nall = site->nhidden + site->nframes;
+		sm->location_id = xcalloc(nall + 1, sizeof *sm->location_id);
+		for (size_t k = site->pprof_skip < nall ? site->pprof_skip : 0; k < nall; k++) {
+			const struct gi_gframe *f = k < site->nhidden ? &site->hidden[k]
+			                                              : &site->frames[k - site->nhidden];
+			const char *name = site->symbols && site->symbols[k] ? site->symbols[k] : f->func;
+			sm->location_id[sm->n_location_id++] = loc_id(b, name, f->file, f->line);
+		}
+		if (site->alloc_objects > 0 && site->alloc_bytes / site->alloc_objects) {
+			sm->label = xmalloc(sizeof *sm->label);
+			Perftools__Profiles__Label *l = xmalloc(sizeof *l);
+			perftools__profiles__label__init(l);
+			l->key = str_id(b, "bytes");
+			l->num = site->alloc_bytes / site->alloc_objects;
+			sm->label[0] = l;
+			sm->n_label = 1;
+		}
+	}
+}
+
 /* The heap by size class: one sample per class, values objects and bytes. */
-static void build_heap(struct pb *b, const struct gi_snapshot *s)
+static void build_classes(struct pb *b, const struct gi_snapshot *s)
 {
 	b->p.sample_type = xcalloc(2, sizeof *b->p.sample_type);
 	b->p.sample_type[0] = value_type(b, "inuse_objects", "count");
@@ -325,23 +376,35 @@ static int write_gz(const char *path, const void *data, size_t len, char *err, s
 	return 0;
 }
 
-int gi_export_pprof(const struct gi_snapshot *s, bool heap, const char *path, char *err,
-                    size_t errlen)
+int gi_export_pprof(const struct gi_snapshot *s, enum gi_export_profile what, const char *path,
+                    char *err, size_t errlen)
 {
-	if (!heap && !s->stacks_available) {
+	if (what == GI_EXPORT_GOROUTINE && !s->stacks_available) {
 		snprintf(err, errlen, "the snapshot has no goroutine stacks to export");
 		return -2;
 	}
-	if (heap && !s->heapv.has_classes) {
+	if (what == GI_EXPORT_SIZE_CLASSES && !s->heapv.has_classes) {
 		snprintf(err, errlen, "the snapshot has no heap size classes (heap.size_classes)");
+		return -2;
+	}
+	if ((what == GI_EXPORT_HEAP || what == GI_EXPORT_ALLOCS) &&
+	    (!s->mprof.available || !s->mprof.nsites)) {
+		snprintf(err, errlen, "the snapshot has no allocation sites (heap.profile): %s%s",
+		         s->mprof.note ? s->mprof.note
+		         : s->mprof.available ? "the program has recorded none yet"
+		                              : "the heap profile was not read",
+		         s->heapv.has_classes ? "; --profile size-classes exports the heap by "
+		                                "size class" : "");
 		return -2;
 	}
 	struct pb b;
 	pb_init(&b, s);
-	if (heap)
-		build_heap(&b, s);
-	else
-		build_goroutines(&b, s);
+	switch (what) {
+	case GI_EXPORT_GOROUTINE: build_goroutines(&b, s); break;
+	case GI_EXPORT_HEAP: build_allocs(&b, s, false); break;
+	case GI_EXPORT_ALLOCS: build_allocs(&b, s, true); break;
+	case GI_EXPORT_SIZE_CLASSES: build_classes(&b, s); break;
+	}
 	size_t len = perftools__profiles__profile__get_packed_size(&b.p);
 	uint8_t *buf = xmalloc(len ? len : 1);
 	perftools__profiles__profile__pack(&b.p, buf);

@@ -54,6 +54,9 @@ char *gi_utf8_fix(const char *s);                   /* invalid bytes become '?' 
  * packages have no dot in their first path element ("sync", "internal/poll"); module paths
  * do ("github.com/x/y"), and so does nothing in package main. */
 bool gi_func_is_user(const char *func);
+/* The name as the runtime prints it: a generic function's type arguments become "[...]"
+ * (runtime.funcNameForPrint). Newly allocated. */
+char *gi_func_name_for_print(const char *name);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Called by the allocation helpers on out-of-memory before exiting; attach.c sets it to
  * detach every thread first. */
@@ -298,6 +301,12 @@ struct gi_memsite {
 	size_t npcs;
 	struct gi_gframe *frames;    /* symbolized like the runtime's debug=1 heap profile */
 	size_t nframes;
+	struct gi_gframe *hidden;    /* the leading runtime frames debug=1 hides, before frames */
+	size_t nhidden;
+	size_t pprof_skip;           /* leading frames of hidden+frames the protobuf form hides */
+	char **symbols;              /* per frame of hidden+frames: the linker's name where the
+	                              * printed one differs (a generic function's type arguments
+	                              * print as [...]), which the protobuf form uses; else NULL */
 	/* as sampled (what the runtime's debug=1 heap profile prints) ... */
 	int64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes;
 	/* ... and scaled to estimates of the whole, as pprof shows them */
@@ -395,6 +404,19 @@ void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct
                             const struct gi_report_opts *o);
 /* {"sites": [...]} for diff --json's heap.profile (a json_t *). */
 void *gi_report_memprof_diff_json(const struct gi_snapshot *a, const struct gi_snapshot *b);
+/* An allocation site's change between two snapshots (a or b NULL: only in the other), in
+ * estimated in-use bytes and objects. */
+struct gi_site_delta {
+	const struct gi_memsite *a, *b;
+	int64_t bytes, objects;
+};
+/* The sites whose in-use bytes changed, growth first, largest first; sites are matched by
+ * their symbolized frames. The order is that of diff's heap.profile.sites[]. */
+struct gi_site_delta *gi_memsite_deltas(const struct gi_memprof *a, const struct gi_memprof *b,
+                                        size_t *n);
+/* The frame that names a site: the innermost in the program's own code, else the innermost
+ * outside the runtime, else the outermost; NULL when it has none. */
+const struct gi_gframe *gi_memsite_where(const struct gi_memsite *m);
 int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o);
 struct gi_diff;
 /* diff of two or more snapshots (paths: their file names, for the trend). */
@@ -493,10 +515,16 @@ int gi_failon_check(const struct gi_failon *f, const struct gi_diff *d, FILE *ms
                     char *err, size_t errlen);
 
 /* ---- export.c ---- */
-/* A gzipped pprof profile.proto: the goroutine profile, or the heap by size class. 0; -1 with
- * err when the file cannot be written; -2 when the snapshot lacks what is asked. */
-int gi_export_pprof(const struct gi_snapshot *s, bool heap, const char *path, char *err,
-                    size_t errlen);
+enum gi_export_profile {
+	GI_EXPORT_GOROUTINE,     /* the goroutine profile, from the groups */
+	GI_EXPORT_HEAP,          /* the runtime's heap profile by allocation site (inuse_space) */
+	GI_EXPORT_ALLOCS,        /* the same, alloc_space first (/debug/pprof/allocs) */
+	GI_EXPORT_SIZE_CLASSES,  /* the heap by size class */
+};
+/* A gzipped pprof profile.proto. 0; -1 with err when the file cannot be written; -2 when the
+ * snapshot lacks what is asked. */
+int gi_export_pprof(const struct gi_snapshot *s, enum gi_export_profile what, const char *path,
+                    char *err, size_t errlen);
 /* Folded stacks ("outer;...;inner COUNT" per group). 0, or -2 with err. */
 int gi_export_folded(const struct gi_snapshot *s, FILE *f, char *err, size_t errlen);
 

@@ -930,19 +930,9 @@ static void add_goid(struct gi_ggroup *o, uint64_t goid)
 	o->goids[i] = goid;
 }
 
-/* The name as the runtime prints it: a generic function's type arguments become "[...]"
- * (runtime.funcNameForPrint). */
-static char *name_for_print(const char *name)
-{
-	const char *i = strchr(name, '['), *j = strrchr(name, ']');
-	if (!i || !j || j <= i)
-		return xstrdup(name);
-	return xasprintf("%.*s[...]%s", (int)(i - name), name, j + 1);
-}
-
 static void set_frame(struct gi_gframe *f, const char *func, const char *file, int line)
 {
-	f->func = name_for_print(func);
+	f->func = gi_func_name_for_print(func);
 	f->file = xstrdup(file);
 	f->line = line;
 }

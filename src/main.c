@@ -28,7 +28,7 @@ static const char usage_main[] =
 	"                      the full report of a snapshot\n"
 	"  diff [--json] [--top N] [--fail-on LIMITS] [--html FILE] A B [C...]\n"
 	"                      what grew between the snapshots: the verdict first\n"
-	"  export [--format pprof|folded] [--profile goroutine|heap] [-o OUT] FILE\n"
+	"  export [--format pprof|folded] [--profile PROFILE] [-o OUT] FILE\n"
 	"                      a snapshot as a pprof profile or folded stacks\n"
 	"  help [COMMAND]      help on a command\n"
 	"\n"
@@ -863,18 +863,26 @@ out:
 /* ---- export ---- */
 
 static const char usage_export[] =
-	"usage: goinspect export [--format pprof|folded] [--profile goroutine|heap] [-o OUT] FILE\n"
+	"usage: goinspect export [--format pprof|folded] [--profile PROFILE] [-o OUT] FILE\n"
 	"\n"
 	"Write a snapshot in a format other tools read:\n"
 	"  pprof   a gzipped profile.proto, for `go tool pprof` (also with -base to compare\n"
-	"          two exports): the goroutine profile, the same groups and counts as\n"
-	"          goinspect's own, or with --profile heap the heap by size class\n"
-	"  folded  folded stacks (\"outer;...;inner COUNT\"), for flame graph tools\n"
+	"          two exports)\n"
+	"  folded  folded stacks (\"outer;...;inner COUNT\") of the goroutine groups, for\n"
+	"          flame graph tools\n"
+	"\n"
+	"Profiles (pprof):\n"
+	"  goroutine     the goroutine groups, the same counts as goinspect's own (default)\n"
+	"  heap          the runtime's heap profile by allocation site, as /debug/pprof/heap:\n"
+	"                alloc_objects, alloc_space, inuse_objects, inuse_space\n"
+	"  allocs        the same, alloc_space shown first, as /debug/pprof/allocs\n"
+	"  size-classes  the heap by size class: objects and bytes in use per class\n"
 	"\n"
 	"  -f, --format F       pprof (default) or folded\n"
-	"  -p, --profile P      goroutine (default) or heap (pprof only)\n"
-	"  -o, --output OUT     write OUT (default: FILE without .snap, plus .pb.gz or\n"
-	"                       .folded; - for standard output with folded)\n"
+	"  -p, --profile P      goroutine (default), heap, allocs or size-classes\n"
+	"  -o, --output OUT     write OUT (default: FILE without .snap, plus .pb.gz,\n"
+	"                       .heap.pb.gz, .allocs.pb.gz, .classes.pb.gz or .folded;\n"
+	"                       - for standard output with folded)\n"
 	"  -h, --help           this help\n";
 
 static int cmd_export(int argc, char **argv)
@@ -885,6 +893,15 @@ static int cmd_export(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
+	};
+	static const struct {
+		const char *name, *ext;
+		enum gi_export_profile what;
+	} profiles[] = {
+		{"goroutine", ".pb.gz", GI_EXPORT_GOROUTINE},
+		{"heap", ".heap.pb.gz", GI_EXPORT_HEAP},
+		{"allocs", ".allocs.pb.gz", GI_EXPORT_ALLOCS},
+		{"size-classes", ".classes.pb.gz", GI_EXPORT_SIZE_CLASSES},
 	};
 	const char *format = "pprof", *profile = "goroutine", *out = NULL;
 	int o;
@@ -900,25 +917,30 @@ static int cmd_export(int argc, char **argv)
 	}
 	if (strcmp(format, "pprof") && strcmp(format, "folded"))
 		return usage_error(usage_export, "bad --format '%s' (pprof, folded)", format);
-	if (strcmp(profile, "goroutine") && strcmp(profile, "heap"))
-		return usage_error(usage_export, "bad --profile '%s' (goroutine, heap)", profile);
-	bool heap = !strcmp(profile, "heap"), pprof = !strcmp(format, "pprof");
-	if (heap && !pprof)
-		return usage_error(usage_export, "--profile heap is for --format pprof");
+	size_t pi = 0;
+	while (pi < sizeof profiles / sizeof *profiles && strcmp(profile, profiles[pi].name))
+		pi++;
+	if (pi == sizeof profiles / sizeof *profiles)
+		return usage_error(usage_export,
+		                   "bad --profile '%s' (goroutine, heap, allocs, size-classes)", profile);
+	bool pprof = !strcmp(format, "pprof");
+	if (pi && !pprof)
+		return usage_error(usage_export, "--profile %s is for --format pprof", profile);
 	if (argc - optind != 1)
 		return usage_error(usage_export, "export takes one snapshot file");
 	const char *in = argv[optind];
 	char defname[PATH_MAX];
 	if (!out) {
 		size_t len = strlen(in);
-		const char *ext = pprof ? (heap ? ".heap.pb.gz" : ".pb.gz") : ".folded";
+		const char *ext = pprof ? profiles[pi].ext : ".folded";
 		if (len > 5 && !strcmp(in + len - 5, ".snap"))
 			len -= 5;
 		else if (len > 8 && !strcmp(in + len - 8, ".snap.gz"))
 			len -= 8;
 		if (len + strlen(ext) >= sizeof defname)
 			return usage_error(usage_export, "file name too long: give -o");
-		snprintf(defname, sizeof defname, "%.*s%s", (int)len, in, ext);
+		memcpy(defname, in, len);
+		memcpy(defname + len, ext, strlen(ext) + 1);
 		out = defname;
 	}
 	if (pprof && !strcmp(out, "-"))
@@ -930,7 +952,7 @@ static int cmd_export(int argc, char **argv)
 	char err[512];
 	int rc = GI_EXIT_OK;
 	if (pprof) {
-		r = gi_export_pprof(&s, heap, out, err, sizeof err);
+		r = gi_export_pprof(&s, profiles[pi].what, out, err, sizeof err);
 	} else {
 		FILE *f = strcmp(out, "-") ? fopen(out, "we") : stdout;
 		if (!f) {

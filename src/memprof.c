@@ -87,41 +87,89 @@ static int site_cmp(const void *a, const void *b)
 	return (x->npcs > y->npcs) - (x->npcs < y->npcs);
 }
 
-/* Frames as the runtime's debug=1 heap profile prints them: every logical frame (inlined
- * calls expanded), leading runtime frames hidden, unless nothing else is left. */
-static void symbolize(struct gi_pcln *pcln, struct gi_memsite *s)
+/* Whether the runtime's heap profile hides name when it leads a stack: runtime functions, and
+ * from Go 1.24 on also those of internal/runtime/... (runtime/pprof's writeHeapInternal and
+ * writeHeapProto). */
+static bool hidden_name(const char *name, int go_minor)
 {
-	struct gi_frame fr[64];
-	size_t cap = 8, n = 0;
-	struct gi_gframe *out = xcalloc(cap, sizeof *out);
-	for (int pass = 0; pass < 2 && n == 0; pass++) {
-		bool show = pass == 1;
-		for (size_t i = 0; i < s->npcs; i++) {
-			int k = pcln ? gi_pcln_frames(pcln, s->pcs[i], true, fr, 64) : 0;
-			if (k == 0) {
-				fr[0] = (struct gi_frame){"?", "?", 0, s->pcs[i], 0, false, false};
-				k = 1;
-			}
-			for (int j = 0; j < k; j++) {
-				const char *f = fr[j].func;
-				if (!strcmp(f, "runtime.goexit"))
-					continue;
-				if (!show && (!strncmp(f, "runtime.", 8) || !strncmp(f, "internal/runtime/", 17)))
-					continue;
-				show = true;
-				if (n == cap) {
-					cap *= 2;
-					out = xrealloc(out, cap * sizeof *out);
-				}
-				out[n].func = xstrdup(f);
-				out[n].file = xstrdup(fr[j].file);
-				out[n].line = fr[j].line;
-				n++;
-			}
-		}
+	return !strncmp(name, "runtime.", 8) ||
+	       (go_minor >= 24 && !strncmp(name, "internal/runtime/", 17));
+}
+
+/* Adds a frame named as runtime.Frame.Function names it: from Go 1.21 on, a generic
+ * function's type arguments print as "[...]". */
+static void put_frame(struct gi_gframe **v, char ***sym, size_t *n, size_t *cap,
+                      const struct gi_frame *f, int go_minor)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		*v = xrealloc(*v, *cap * sizeof **v);
+		*sym = xrealloc(*sym, *cap * sizeof **sym);
 	}
-	s->frames = out;
-	s->nframes = n;
+	char *name = go_minor >= 21 ? gi_func_name_for_print(f->func) : xstrdup(f->func);
+	(*sym)[*n] = strcmp(name, f->func) ? xstrdup(f->func) : NULL;
+	(*v)[*n] = (struct gi_gframe){name, xstrdup(f->file), f->line};
+	(*n)++;
+}
+
+/* The stack's frames, in the two forms the runtime prints it.
+ *
+ * The recorded stack already has one pc per logical frame (the runtime's tracebackPCs gives
+ * an inlined call the pc of its inline mark in the caller, plus one), so each pc names one
+ * frame, the innermost at pc-1, as runtime.CallersFrames does: expanding every pc's inline
+ * tree again would list the inlined callers twice.
+ *
+ * The debug=1 text (printStackRecord) hides the leading runtime frames by those names, unless
+ * nothing else is left: the frames it shows go to s->frames, the ones it hides to s->hidden.
+ * The protocol buffer form (writeHeapProto) hides leading pcs by runtime.FuncForPC(pc), which
+ * looks the inline tree up at pc itself, not pc-1, and stops at a pc outside Go code: it can
+ * hide fewer or more, so s->pprof_skip counts them separately. runtime.goexit is never shown.
+ * From Go 1.21 on the text prints a generic function's type arguments as [...] while the
+ * protocol buffer keeps the linker's name: s->symbols keeps it where the two differ. */
+static void symbolize(struct gi_pcln *pcln, struct gi_memsite *s, int go_minor)
+{
+	struct gi_frame fr[64], one;
+	struct gi_gframe *all = NULL;
+	char **sym = NULL;
+	size_t nall = 0, cap = 0;
+	for (size_t i = 0; i < s->npcs; i++) {
+		int k = pcln ? gi_pcln_frames(pcln, s->pcs[i], true, fr, 64) : 0;
+		one = k ? fr[0] : (struct gi_frame){"?", "?", 0, s->pcs[i], 0, false, false};
+		if (!strcmp(one.func, "runtime.goexit"))
+			continue;
+		put_frame(&all, &sym, &nall, &cap, &one, go_minor);
+	}
+	size_t hide = 0;
+	while (hide < nall && strcmp(all[hide].func, "?") && hidden_name(all[hide].func, go_minor))
+		hide++;
+	if (hide == nall)
+		hide = 0;  /* nothing else: all shown */
+	size_t skip = 0;
+	while (skip < s->npcs && pcln) {
+		int k = gi_pcln_frames(pcln, s->pcs[skip], false, fr, 64);
+		if (!k || !hidden_name(fr[0].func, go_minor))
+			break;
+		skip++;
+	}
+	if (skip >= nall)
+		skip = 0;
+	s->hidden = xcalloc(hide + 1, sizeof *s->hidden);
+	for (size_t i = 0; i < hide; i++)
+		s->hidden[i] = all[i];
+	s->nhidden = hide;
+	s->frames = xcalloc(nall - hide + 1, sizeof *s->frames);
+	for (size_t i = hide; i < nall; i++)
+		s->frames[i - hide] = all[i];
+	s->nframes = nall - hide;
+	s->pprof_skip = skip;
+	bool any = false;
+	for (size_t i = 0; i < nall; i++)
+		any |= sym[i] != NULL;
+	if (any)
+		s->symbols = sym;
+	else
+		free(sym);
+	free(all);
 }
 
 void gi_mprof_read(struct gi_mprof *m, struct gi_target *t, struct gi_pcln *pcln,
@@ -225,7 +273,7 @@ void gi_mprof_read(struct gi_mprof *m, struct gi_target *t, struct gi_pcln *pcln
 		                 &s->est_inuse_bytes);
 		gi_memprof_scale(s->alloc_objects, s->alloc_bytes, rate, &s->est_alloc_objects,
 		                 &s->est_alloc_bytes);
-		symbolize(pcln, s);
+		symbolize(pcln, s, t->go_minor);
 	}
 	free(raw);
 	qsort(out->sites, out->nsites, sizeof *out->sites, site_cmp);
@@ -253,6 +301,15 @@ void gi_memprof_free(struct gi_memprof *p)
 			free(p->sites[i].frames[j].file);
 		}
 		free(p->sites[i].frames);
+		for (size_t j = 0; j < p->sites[i].nhidden; j++) {
+			free(p->sites[i].hidden[j].func);
+			free(p->sites[i].hidden[j].file);
+		}
+		free(p->sites[i].hidden);
+		if (p->sites[i].symbols)
+			for (size_t j = 0; j < p->sites[i].nhidden + p->sites[i].nframes; j++)
+				free(p->sites[i].symbols[j]);
+		free(p->sites[i].symbols);
 	}
 	free(p->sites);
 	free(p->note);

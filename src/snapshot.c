@@ -261,9 +261,13 @@ static json_t *memprof_json(const struct gi_memprof *p)
 	json_t *sites = json_array();
 	for (size_t i = 0; i < p->nsites; i++) {
 		const struct gi_memsite *m = &p->sites[i];
-		json_t *frames = json_array(), *pcs = json_array();
-		for (size_t j = 0; j < m->nframes; j++)
-			json_array_append_new(frames, frame_json(&m->frames[j]));
+		json_t *frames = json_array(), *pcs = json_array(), *hidden = json_array();
+		for (size_t j = 0; j < m->nhidden + m->nframes; j++) {
+			json_t *f = frame_json(j < m->nhidden ? &m->hidden[j] : &m->frames[j - m->nhidden]);
+			if (m->symbols && m->symbols[j])
+				json_object_set_new(f, "symbol", json_string(m->symbols[j]));
+			json_array_append_new(j < m->nhidden ? hidden : frames, f);
+		}
 		for (size_t j = 0; j < m->npcs; j++)
 			json_array_append_new(pcs, hex(m->pcs[j]));
 		json_array_append_new(sites, json_pack(
@@ -277,6 +281,9 @@ static json_t *memprof_json(const struct gi_memprof *p)
 			"alloc_objects", (json_int_t)m->alloc_objects,
 			"alloc_bytes", (json_int_t)m->alloc_bytes,
 			"frames", frames, "pcs", pcs));
+		json_t *site = json_array_get(sites, json_array_size(sites) - 1);
+		json_object_set_new(site, "hidden_frames", hidden);
+		json_object_set_new(site, "pprof_skip", json_integer((json_int_t)m->pprof_skip));
 	}
 	return json_pack("{s:b, s:o, s:I, s:o}", "available", p->available, "note",
 	                 str_or_null(p->note), "rate", (json_int_t)p->rate, "sites", sites);
@@ -714,6 +721,39 @@ static void read_frame(struct rd *r, json_t *o, struct gi_gframe *f)
 	f->line = (int)get_i64_or(r, o, "line", 0);
 }
 
+/* An allocation site's frames; a frame without a name or file is shown as "?". A frame's
+ * "symbol" goes to (*sym)[base + index], the array made when the first one is seen. */
+static struct gi_gframe *read_site_frames(struct rd *r, json_t *fr, size_t *n, char ***sym,
+                                          size_t base, size_t cap)
+{
+	*n = 0;
+	if (!fr || !json_is_array(fr) || json_array_size(fr) > MAX_ITEMS)
+		return NULL;
+	struct gi_gframe *v = xcalloc(json_array_size(fr) + 1, sizeof *v);
+	json_t *f;
+	size_t j;
+	json_array_foreach(fr, j, f) {
+		struct gi_gframe *g = &v[(*n)++];
+		read_frame(r, f, g);
+		if (!g->func)
+			g->func = xstrdup("?");
+		if (!g->file)
+			g->file = xstrdup("?");
+		json_t *sy = json_is_object(f) ? json_object_get(f, "symbol") : NULL;
+		if (sy && json_is_string(sy) && base + j < cap) {
+			if (!*sym)
+				*sym = xcalloc(cap, sizeof **sym);
+			(*sym)[base + j] = xstrdup(json_string_value(sy));
+		}
+	}
+	return v;
+}
+
+static size_t array_len(json_t *a)
+{
+	return a && json_is_array(a) && json_array_size(a) <= MAX_ITEMS ? json_array_size(a) : 0;
+}
+
 static void read_memprof(struct rd *r, json_t *o, struct gi_memprof *p)
 {
 	p->available = get_bool(r, o, "available");
@@ -745,19 +785,13 @@ static void read_memprof(struct rd *r, json_t *o, struct gi_memprof *p)
 			m->alloc_objects = get_i64_or(r, sm, "alloc_objects", 0);
 			m->alloc_bytes = get_i64_or(r, sm, "alloc_bytes", 0);
 		}
-		json_t *fr = json_object_get(e, "frames"), *f;
+		json_t *hf = json_object_get(e, "hidden_frames"), *ff = json_object_get(e, "frames");
+		size_t nh = array_len(hf), cap = nh + array_len(ff);
+		m->hidden = read_site_frames(r, hf, &m->nhidden, &m->symbols, 0, cap);
+		m->frames = read_site_frames(r, ff, &m->nframes, &m->symbols, nh, cap);
+		int64_t skip = get_i64_or(r, e, "pprof_skip", 0);
+		m->pprof_skip = skip > 0 && (uint64_t)skip <= m->nhidden + m->nframes ? (size_t)skip : 0;
 		size_t j;
-		if (fr && json_is_array(fr) && json_array_size(fr) <= MAX_ITEMS) {
-			m->frames = xcalloc(json_array_size(fr) + 1, sizeof *m->frames);
-			json_array_foreach(fr, j, f) {
-				struct gi_gframe *g = &m->frames[m->nframes++];
-				read_frame(r, f, g);
-				if (!g->func)  /* a frame without a name or file: shown as "?" */
-					g->func = xstrdup("?");
-				if (!g->file)
-					g->file = xstrdup("?");
-			}
-		}
 		json_t *pcs = json_object_get(e, "pcs"), *pc;
 		if (pcs && json_is_array(pcs) && json_array_size(pcs) <= MAX_ITEMS) {
 			m->pcs = xcalloc(json_array_size(pcs) + 1, sizeof *m->pcs);

@@ -289,3 +289,11 @@ bool gi_func_is_user(const char *func)
 		return false;  /* "sync.(*Mutex).Lock": a one-element path, so standard */
 	return memchr(func, '.', (size_t)(slash - func)) != NULL;
 }
+
+char *gi_func_name_for_print(const char *name)
+{
+	const char *i = strchr(name, '['), *j = strrchr(name, ']');
+	if (!i || !j || j <= i)
+		return xstrdup(name);
+	return xasprintf("%.*s[...]%s", (int)(i - name), name, j + 1);
+}

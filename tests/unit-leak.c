@@ -522,7 +522,7 @@ static void test_exports(void)
 	load(&a, "a.snap", &s);
 	json_decref(a.heap);
 	char *path = xasprintf("%s/a.pb.gz", dir), err[256];
-	CHECK(gi_export_pprof(&s, false, path, err, sizeof err) == 0);
+	CHECK(gi_export_pprof(&s, GI_EXPORT_GOROUTINE, path, err, sizeof err) == 0);
 	/* read it back: gunzip, unpack with protobuf-c */
 	gzFile gz = gzopen(path, "rb");
 	static uint8_t buf[1 << 20];
@@ -552,7 +552,7 @@ static void test_exports(void)
 		perftools__profiles__profile__free_unpacked(p, NULL);
 	}
 	/* the heap by size class: one sample per class, objects and bytes */
-	CHECK(gi_export_pprof(&s, true, path, err, sizeof err) == 0);
+	CHECK(gi_export_pprof(&s, GI_EXPORT_SIZE_CLASSES, path, err, sizeof err) == 0);
 	gz = gzopen(path, "rb");
 	n = gzread(gz, buf, sizeof buf);
 	gzclose(gz);
@@ -576,10 +576,10 @@ static void test_exports(void)
 	free(fb);
 	/* no heap: said, nothing written */
 	gi_heapview_free(&s.heapv);
-	CHECK(gi_export_pprof(&s, true, path, err, sizeof err) == -2);
+	CHECK(gi_export_pprof(&s, GI_EXPORT_SIZE_CLASSES, path, err, sizeof err) == -2);
 	CHECK(has(err, "no heap size classes"));
 	/* unwritable */
-	CHECK(gi_export_pprof(&s, false, "/nonexistent/dir/x.pb.gz", err, sizeof err) == -1);
+	CHECK(gi_export_pprof(&s, GI_EXPORT_GOROUTINE, "/nonexistent/dir/x.pb.gz", err, sizeof err) == -1);
 	unlink(path);
 	free(path);
 	gi_snapshot_free(&s);
