@@ -486,6 +486,28 @@ static void write_verdict(struct gi_diff *d)
 		      DSZ(d->heap_inuse_delta), SZ(a->heapv.heap_inuse), SZ(b->heapv.heap_inuse),
 		      d->classes_known ? ", no single size class beyond noise" : "");
 
+	/* Heap: the allocation sites (the runtime's heap profile) whose memory in use grew beyond
+	 * noise, at most two. A site is held to the whole heap's floor: at the default sampling
+	 * rate one sample more or less moves a site's estimate by half a MiB. */
+	if (a->mprof.available && b->mprof.available && b->mprof.nsites) {
+		size_t ns;
+		struct gi_site_delta *sd = gi_memsite_deltas(&a->mprof, &b->mprof, &ns);
+		said = 0;
+		for (size_t i = 0; i < ns && said < 2; i++) {
+			int64_t before = sd[i].a ? sd[i].a->est_inuse_bytes : 0;
+			if (!gi_beyond_noise(GI_M_HEAP, sd[i].bytes, (uint64_t)(before > 0 ? before : 0)))
+				break;  /* sorted: the rest grew less */
+			const struct gi_gframe *f = gi_memsite_where(sd[i].b);
+			claim(d, "heap-site", sd[i].bytes, "heap: %s in use allocated at %s (%s:%d), "
+			      "%+lld objects%s", DSZ(sd[i].bytes), f && f->func ? f->func : "?",
+			      base_name(f ? f->file : NULL), f ? f->line : 0, (long long)sd[i].objects,
+			      b->mprof.rate == 1 ? "" : " (heap profile estimate)");
+			d->claims[d->nclaims - 1].ref = (int64_t)i;
+			said++;
+		}
+		free(sd);
+	}
+
 	/* RSS: inside the Go heap's arenas, or outside them. */
 	if (a->mem.available && b->mem.available &&
 	    gi_beyond_noise(GI_M_RSS, d->rss_delta, a->mem.rss)) {

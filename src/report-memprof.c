@@ -10,8 +10,8 @@
 #define DSZ(v) gi_fmt_size((char[32]){0}, 32, (int64_t)(v), true)
 
 /* The frame a reader wants first: the innermost in the program's own code, else the
- * innermost outside the runtime, else the innermost. */
-static const struct gi_gframe *site_frame(const struct gi_memsite *m)
+ * innermost outside the runtime, else the outermost. */
+const struct gi_gframe *gi_memsite_where(const struct gi_memsite *m)
 {
 	for (size_t i = 0; i < m->nframes; i++)
 		if (gi_func_is_user(m->frames[i].func))
@@ -20,7 +20,9 @@ static const struct gi_gframe *site_frame(const struct gi_memsite *m)
 		if (strncmp(m->frames[i].func, "runtime.", 8) &&
 		    strncmp(m->frames[i].func, "internal/runtime/", 17))
 			return &m->frames[i];
-	return m->nframes ? &m->frames[0] : NULL;
+	/* Only runtime frames (the allocation was made on the runtime's behalf): the outermost
+	 * says more than runtime.mallocgc. */
+	return m->nframes ? &m->frames[m->nframes - 1] : NULL;
 }
 
 static const char *base(const char *path)
@@ -31,7 +33,7 @@ static const char *base(const char *path)
 
 static void print_where(FILE *out, const struct gi_memsite *m)
 {
-	const struct gi_gframe *f = site_frame(m);
+	const struct gi_gframe *f = gi_memsite_where(m);
 	if (f)
 		fprintf(out, "%s (%s:%d)", f->func, base(f->file), f->line);
 	else
@@ -94,25 +96,19 @@ static bool same_site(const struct gi_memsite *x, const struct gi_memsite *y)
 	return true;
 }
 
-struct site_delta {
-	const struct gi_memsite *a, *b;
-	int64_t bytes, objects;
-};
-
 static int sdelta_cmp(const void *x, const void *y)
 {
-	const struct site_delta *p = x, *q = y;
+	const struct gi_site_delta *p = x, *q = y;
 	int64_t ap = p->bytes < 0 ? -p->bytes : p->bytes, aq = q->bytes < 0 ? -q->bytes : q->bytes;
 	if (p->bytes != q->bytes && (p->bytes > 0) != (q->bytes > 0))
 		return p->bytes > q->bytes ? -1 : 1;  /* growth first */
 	return (ap < aq) - (ap > aq);
 }
 
-/* The sites whose in-use bytes changed, growth first. */
-static struct site_delta *site_deltas(const struct gi_memprof *a, const struct gi_memprof *b,
-                                      size_t *n)
+struct gi_site_delta *gi_memsite_deltas(const struct gi_memprof *a, const struct gi_memprof *b,
+                                        size_t *n)
 {
-	struct site_delta *d = xcalloc(a->nsites + b->nsites + 1, sizeof *d);
+	struct gi_site_delta *d = xcalloc(a->nsites + b->nsites + 1, sizeof *d);
 	bool *used = xcalloc(a->nsites + 1, sizeof *used);
 	size_t k = 0;
 	for (size_t j = 0; j < b->nsites; j++) {
@@ -124,12 +120,12 @@ static struct site_delta *site_deltas(const struct gi_memprof *a, const struct g
 			}
 		int64_t db = y->est_inuse_bytes - (x ? x->est_inuse_bytes : 0);
 		if (db)
-			d[k++] = (struct site_delta){x, y, db,
+			d[k++] = (struct gi_site_delta){x, y, db,
 			                             y->est_inuse_objects - (x ? x->est_inuse_objects : 0)};
 	}
 	for (size_t i = 0; i < a->nsites; i++)
 		if (!used[i] && a->sites[i].est_inuse_bytes)
-			d[k++] = (struct site_delta){&a->sites[i], NULL, -a->sites[i].est_inuse_bytes,
+			d[k++] = (struct gi_site_delta){&a->sites[i], NULL, -a->sites[i].est_inuse_bytes,
 			                             -a->sites[i].est_inuse_objects};
 	free(used);
 	qsort(d, k, sizeof *d, sdelta_cmp);
@@ -143,7 +139,7 @@ void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct
 	if (!a->mprof.nsites && !b->mprof.nsites)
 		return;
 	size_t n;
-	struct site_delta *d = site_deltas(&a->mprof, &b->mprof, &n);
+	struct gi_site_delta *d = gi_memsite_deltas(&a->mprof, &b->mprof, &n);
 	fprintf(out, "\nAllocation sites by growth of memory in use (heap profile, estimates):\n");
 	if (!n)
 		fprintf(out, "  no change\n");
@@ -163,7 +159,7 @@ void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct
 void *gi_report_memprof_diff_json(const struct gi_snapshot *a, const struct gi_snapshot *b)
 {
 	size_t n;
-	struct site_delta *d = site_deltas(&a->mprof, &b->mprof, &n);
+	struct gi_site_delta *d = gi_memsite_deltas(&a->mprof, &b->mprof, &n);
 	json_t *sites = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct gi_memsite *m = d[i].b ? d[i].b : d[i].a;

@@ -884,7 +884,9 @@ static json_t *diff_json(const struct gi_diff *d, const char *const *paths)
 		json_t *e = json_pack("{s:s, s:s, s:I}", "kind", c->kind, "text", c->text, "delta",
 		                      (json_int_t)c->value);
 		if (c->ref >= 0)
-			json_object_set_new(e, !strcmp(c->kind, "heap") ? "size_class_index" : "group_index",
+			json_object_set_new(e, !strcmp(c->kind, "heap") ? "size_class_index"
+			                       : !strcmp(c->kind, "heap-site") ? "site_index"
+			                       : "group_index",
 			                    json_integer(c->ref));
 		json_array_append_new(verdict, e);
 	}
