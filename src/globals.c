@@ -41,6 +41,7 @@ struct ctx {
 	struct gi_pcln *pcln;
 	csh cs;
 	uint64_t md;             /* runtime.firstmoduledata (runtime address) */
+	uint64_t mheap;          /* runtime.mheap_, once found */
 	uint64_t ranges[4][2];   /* noptrdata, data, bss, noptrbss (runtime addresses) */
 	gi_globals_cb cb;
 	void *arg;
@@ -511,9 +512,55 @@ static void find_mheap(struct ctx *c)
 		    gi_mem_read_u64(&c->t->mem, s[0], &span) == 0 && span &&
 		    gi_mem_read_u64(&c->t->mem, span + off_base, &base) == 0 && base) {
 			report(c, "runtime.mheap_", r[i].addr);
+			c->mheap = r[i].addr;
 			return;
 		}
 	}
+}
+
+/* gcphase: gcSweep's first operand, the load of its check that the phase is off, followed by
+ * the lea of mheap_ (mheap_.lock), in every release from 1.19 to 1.26. It must hold a phase:
+ * _GCoff, _GCmark or _GCmarktermination (setGCPhase, which only stores it, is inlined). */
+static void find_gcphase(struct ctx *c)
+{
+	struct ref r[MAX_REFS];
+	size_t n = refs_of(c, "runtime.gcSweep", r, MAX_REFS);
+	uint32_t phase = 0;
+	if (n >= 2 && !r[0].lea && in_data(c, r[0].addr, 4) && r[1].lea &&
+	    (!c->mheap || r[1].addr == c->mheap) &&
+	    gi_mem_read(&c->t->mem, r[0].addr, &phase, 4) == 0 && phase <= 2)
+		report(c, "runtime.gcphase", r[0].addr);
+}
+
+/* class_to_size (internal/runtime/gc.SizeClassToSize from 1.25): an initialised array of
+ * uint16 in the module's noptrdata, found by its content, the table every release from 1.19
+ * to 1.26 has. Found means the target's table is that one; a runtime with other size classes
+ * is not matched, and the heap reader then says it used the built-in table. */
+static void find_class_sizes(struct ctx *c)
+{
+	const char *name = gi_ltab_var_size(c->tab, "internal/runtime/gc.SizeClassToSize", NULL) == 0
+	                           ? "internal/runtime/gc.SizeClassToSize"
+	                           : "runtime.class_to_size";
+	uint8_t want[GI_NUM_SIZE_CLASSES * 2];
+	for (int i = 0; i < GI_NUM_SIZE_CLASSES; i++) {
+		want[2 * i] = (uint8_t)gi_builtin_class_size[i];
+		want[2 * i + 1] = (uint8_t)(gi_builtin_class_size[i] >> 8);
+	}
+	uint64_t lo = c->ranges[0][0], hi = c->ranges[0][1];  /* noptrdata */
+	const size_t chunk = 1 << 20;
+	uint8_t *buf = xmalloc(chunk + sizeof want);
+	for (uint64_t a = lo & ~1ull; a < hi; a += chunk) {
+		size_t len = hi - a > chunk + sizeof want ? chunk + sizeof want : (size_t)(hi - a);
+		if (len < sizeof want || gi_mem_read(&c->t->mem, a, buf, len) != 0)
+			break;
+		for (size_t i = 0; i + sizeof want <= len; i += 2)
+			if (buf[i] == 0 && buf[i + 2] == 8 && !memcmp(buf + i, want, sizeof want)) {
+				report(c, name, a + i);
+				free(buf);
+				return;
+			}
+	}
+	free(buf);
 }
 
 /* fingStatus (fingRunning in Go 1.19): the first word isSystemGoroutine reads. */
@@ -669,6 +716,8 @@ int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab, gi_globals
 	find_sched_allm(&c);
 	find_allp(&c);
 	find_mheap(&c);
+	find_gcphase(&c);
+	find_class_sizes(&c);
 	find_fing(&c);
 	find_memstats(&c);
 	find_wait_reasons(&c);

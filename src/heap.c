@@ -25,9 +25,10 @@
 #define NUM_SPAN_CLASSES (GI_NUM_SIZE_CLASSES * 2)
 
 /* class_to_size, identical in Go 1.19 through 1.26 (runtime/sizeclasses.go, from 1.25
- * internal/runtime/gc/sizeclasses.go). The target's own table is read when its DWARF names it;
- * this one is used only when it does not, and the snapshot says so. */
-static const uint32_t builtin_class_size[GI_NUM_SIZE_CLASSES] = {
+ * internal/runtime/gc/sizeclasses.go). The target's own table is read when its DWARF names it,
+ * or when it is found in a stripped binary's data (globals.c); this one is used only when
+ * neither, and the snapshot says so. */
+const uint32_t gi_builtin_class_size[GI_NUM_SIZE_CLASSES] = {
 	0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288,
 	320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536,
 	1792, 2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192,
@@ -235,7 +236,7 @@ struct gi_heap_rd *gi_heap_prepare(struct gi_target *t, char *err, size_t errlen
 			h->class_size[i] = (uint32_t)buf[2 * i] | (uint32_t)buf[2 * i + 1] << 8;
 		h->class_size_builtin = false;
 	} else {
-		memcpy(h->class_size, builtin_class_size, sizeof h->class_size);
+		memcpy(h->class_size, gi_builtin_class_size, sizeof h->class_size);
 	}
 
 	/* Scratch and arrays for the stop, sized from the span count now plus headroom and
@@ -872,7 +873,7 @@ void gi_heap_analyze(struct gi_heap_rd *h, struct gi_target *t, struct gi_snapsh
 	o->available = true;
 	if (h->class_size_builtin)
 		gi_snapshot_add_warning(s, "heap: the size-class table was not found in the "
-		                           "target's DWARF; the one of Go 1.19-1.26 was used");
+		                           "target; the one of Go 1.19-1.26 was used");
 	if (unread)
 		gi_snapshot_add_warning(s, "heap: %llu span descriptors could not be read: the size "
 		                           "classes leave them out", (unsigned long long)unread);

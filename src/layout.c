@@ -183,6 +183,7 @@ struct gi_layout *gi_layout_open(struct gi_target *t, char *err, size_t errlen)
 		"runtime.mheap_", "runtime.waitReasonStrings", "runtime.fingStatus",
 		"runtime.memstats", "runtime.gcController", "runtime.MemProfileRate",
 		"runtime.disableMemoryProfiling", "runtime.mbuckets", "runtime.mProfCycle",
+		"runtime.gcphase",
 	};
 	for (size_t i = 0; i < sizeof used / sizeof used[0]; i++) {
 		const char *name = used[i];

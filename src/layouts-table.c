@@ -925,6 +925,8 @@ static const struct gi_ltab_var vars_19[] = {
 	{"runtime.disableMemoryProfiling", 1},
 	{"runtime.mbuckets", 8},
 	{"runtime.mProfCycle", 4},
+	{"runtime.gcphase", 4},
+	{"runtime.class_to_size", 136},
 };
 
 /* go1.20.14 */
@@ -1961,6 +1963,8 @@ static const struct gi_ltab_var vars_20[] = {
 	{"runtime.disableMemoryProfiling", 1},
 	{"runtime.mbuckets", 8},
 	{"runtime.mProfCycle", 4},
+	{"runtime.gcphase", 4},
+	{"runtime.class_to_size", 136},
 };
 
 /* go1.21.13 */
@@ -3036,6 +3040,8 @@ static const struct gi_ltab_var vars_21[] = {
 	{"runtime.disableMemoryProfiling", 1},
 	{"runtime.mbuckets", 8},
 	{"runtime.mProfCycle", 4},
+	{"runtime.gcphase", 4},
+	{"runtime.class_to_size", 136},
 };
 
 /* go1.22.12 */
@@ -4167,6 +4173,8 @@ static const struct gi_ltab_var vars_22[] = {
 	{"runtime.disableMemoryProfiling", 1},
 	{"runtime.mbuckets", 8},
 	{"runtime.mProfCycle", 4},
+	{"runtime.gcphase", 4},
+	{"runtime.class_to_size", 136},
 };
 
 /* go1.23.12 */
@@ -5324,6 +5332,8 @@ static const struct gi_ltab_var vars_23[] = {
 	{"runtime.disableMemoryProfiling", 1},
 	{"runtime.mbuckets", 8},
 	{"runtime.mProfCycle", 4},
+	{"runtime.gcphase", 4},
+	{"runtime.class_to_size", 136},
 };
 
 /* go1.24.13 */
@@ -6515,6 +6525,8 @@ static const struct gi_ltab_var vars_24[] = {
 	{"runtime.disableMemoryProfiling", 1},
 	{"runtime.mbuckets", 8},
 	{"runtime.mProfCycle", 4},
+	{"runtime.gcphase", 4},
+	{"runtime.class_to_size", 136},
 };
 
 /* go1.25.14 */
@@ -7766,6 +7778,8 @@ static const struct gi_ltab_var vars_25[] = {
 	{"runtime.disableMemoryProfiling", 1},
 	{"runtime.mbuckets", 8},
 	{"runtime.mProfCycle", 4},
+	{"runtime.gcphase", 4},
+	{"internal/runtime/gc.SizeClassToSize", 136},
 };
 
 /* go1.26.8 */
@@ -9137,6 +9151,8 @@ static const struct gi_ltab_var vars_26[] = {
 	{"runtime.disableMemoryProfiling", 1},
 	{"runtime.mbuckets", 8},
 	{"runtime.mProfCycle", 4},
+	{"runtime.gcphase", 4},
+	{"internal/runtime/gc.SizeClassToSize", 136},
 };
 
 const struct gi_ltab gi_ltabs[] = {

@@ -194,6 +194,11 @@ bool gi_pcln_is_topframe(struct gi_pcln *p, uint64_t pc);
 int gi_unwind(struct gi_pcln *p, uint64_t pc, uint64_t sp, const uint8_t *stk, uint64_t stk_base,
               size_t stk_len, uint64_t *pcs, int max, bool *truncated);
 
+/* ---- heap.c ---- */
+/* The runtime's class_to_size table (bytes per object of each size class), the same in every
+ * release from 1.19 to 1.26. */
+extern const uint32_t gi_builtin_class_size[];
+
 /* ---- goroutines.c ---- */
 struct gi_target {
 	int pid;

@@ -40,9 +40,9 @@ for gobin in $candidates; do
 			continue
 		fi
 		(cd "$src/fixtures" && "$gobin" build -o "$out/$ver/$name" "./$name")
-		if [ "$name" = states ] || [ "$name" = shapes ] || [ "$name" = allocs ]; then
-			# production builds (tests/matrix.test, tests/memprof.test): stripped, PIE,
-			# stripped PIE
+		if [ "$name" = states ] || [ "$name" = shapes ] || [ "$name" = allocs ] || [ "$name" = heap ]; then
+			# production builds (tests/matrix.test, tests/memprof.test, tests/heap.test):
+			# stripped, PIE, stripped PIE
 			(cd "$src/fixtures" && "$gobin" build -ldflags="-s -w" -o "$out/$ver/$name.stripped" "./$name")
 			(cd "$src/fixtures" && "$gobin" build -buildmode=pie -o "$out/$ver/$name.pie" "./$name")
 			(cd "$src/fixtures" && "$gobin" build -buildmode=pie -ldflags="-s -w" -o "$out/$ver/$name.stripped-pie" "./$name")

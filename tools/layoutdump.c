@@ -25,7 +25,8 @@ static const char *const vars[] = {
 	"runtime.fingStatus", "runtime.fingRunning", "runtime.memstats", "runtime.gcController",
 	"runtime.work", "runtime.gomaxprocs", "runtime.ncpu", "runtime.physPageSize",
 	"runtime.MemProfileRate", "runtime.disableMemoryProfiling", "runtime.mbuckets",
-	"runtime.mProfCycle",
+	"runtime.mProfCycle", "runtime.gcphase", "runtime.class_to_size",
+	"internal/runtime/gc.SizeClassToSize",
 };
 
 struct ctx {
