@@ -47,6 +47,10 @@ for gobin in $candidates; do
 			(cd "$src/fixtures" && "$gobin" build -buildmode=pie -o "$out/$ver/$name.pie" "./$name")
 			(cd "$src/fixtures" && "$gobin" build -buildmode=pie -ldflags="-s -w" -o "$out/$ver/$name.stripped-pie" "./$name")
 		fi
+		if [ "$name" = states ]; then
+			# the usual release build: stripped, and with file names relative to the module
+			(cd "$src/fixtures" && "$gobin" build -trimpath -ldflags="-s -w" -o "$out/$ver/$name.stripped-trimpath" "./$name")
+		fi
 	done
 	if [ ! -s "$out/toolchains.txt.new" ]; then
 		# a 32-bit build, to be refused (tests/errors.test): with the first toolchain only
