@@ -4,15 +4,28 @@
  * During the stop only the registers and the top of each such thread's stack are copied.
  * libunwind runs afterwards, over the copy, through accessors of our own: registers come
  * from the copy, stack memory from the copy, anything else (unwind tables, text) from the
- * target's memory, which does not change. libunwind-ptrace's own accessors are used only to
- * find unwind information and symbol names in the mapped ELF files; its resume hook is
- * replaced, so it can never resume a thread.
+ * target's memory, which does not change. Unwind tables are found in the target's memory too:
+ * the module's ELF program headers (mapped with its first page) give PT_GNU_EH_FRAME, whose
+ * binary-search table libunwind searches through our memory accessor, so a program in a
+ * container, whose libraries are not at the same paths on the host (or are other files there),
+ * unwinds by its own tables. libunwind-ptrace's accessors, which open the files named in
+ * /proc/PID/maps, are used only where a module has no such table, and for symbol names when
+ * the file at that path is the very file the target mapped (same device and inode, seen through
+ * /proc/PID/root). Its resume hook is replaced, so it can never resume a thread.
  */
 #include "target.h"
 
+#include <elf.h>
 #include <libunwind-ptrace.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* libunwind's search of a binary-search unwind table (.eh_frame_hdr), exported by
+ * libunwind-x86_64 (libunwind-ptrace calls it the same way) but not declared in its headers. */
+extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip,
+                                              unw_dyn_info_t *di, unw_proc_info_t *pi,
+                                              int need_unwind_info, void *arg);
 
 #define STACK_COPY (64u << 10)
 #define MAX_FRAMES 64
@@ -66,6 +79,7 @@ struct gi_native *gi_native_capture(const struct gi_attach *at, struct gi_mem *m
 static struct {
 	struct gi_native *nt;
 	struct cthread *c;
+	const struct gi_memory *maps;
 } cur;
 
 static int acc_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
@@ -131,6 +145,97 @@ static int no_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
 	return -UNW_EINVAL;  /* never: the threads are ours only to look at */
 }
 
+/* The unwind table of the module holding ip, from the target's memory: di for libunwind's
+ * table search. 0, or -1 when the module has none there. */
+static int table_from_memory(uint64_t ip, unw_dyn_info_t *di)
+{
+	const struct gi_memory *mm = cur.maps;
+	const struct gi_mapping *m = NULL, *first = NULL;
+	for (size_t i = 0; mm && i < mm->nmaps && !m; i++)
+		if (ip >= mm->maps[i].start && ip < mm->maps[i].end)
+			m = &mm->maps[i];
+	if (!m || !m->path || m->path[0] != '/')
+		return -1;
+	for (size_t i = 0; i < mm->nmaps; i++)
+		if (mm->maps[i].path && !strcmp(mm->maps[i].path, m->path) && mm->maps[i].offset == 0 &&
+		    mm->maps[i].start <= m->start && (!first || mm->maps[i].start > first->start))
+			first = &mm->maps[i];
+	if (!first)
+		return -1;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[64];
+	if (gi_mem_read(cur.nt->mem, first->start, &eh, sizeof eh) != 0 ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || !eh.e_phnum || eh.e_phnum > 64 ||
+	    eh.e_phoff + eh.e_phnum * sizeof(Elf64_Phdr) > first->end - first->start ||
+	    gi_mem_read(cur.nt->mem, first->start + eh.e_phoff, ph, eh.e_phnum * sizeof *ph) != 0)
+		return -1;
+	const Elf64_Phdr *load0 = NULL, *text = NULL, *ehf = NULL;
+	for (int i = 0; i < eh.e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && !load0)
+			load0 = &ph[i];
+		else if (ph[i].p_type == PT_GNU_EH_FRAME)
+			ehf = &ph[i];
+	}
+	if (!load0 || !ehf || load0->p_offset != 0)
+		return -1;
+	uint64_t bias = first->start - (load0->p_vaddr & ~(uint64_t)4095);
+	for (int i = 0; i < eh.e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ip >= bias + ph[i].p_vaddr &&
+		    ip < bias + ph[i].p_vaddr + ph[i].p_memsz)
+			text = &ph[i];
+	uint8_t hdr[12];
+	uint64_t at = bias + ehf->p_vaddr;
+	/* version 1; eh_frame_ptr any; fde_count udata4; table datarel|sdata4 */
+	if (!text || gi_mem_read(cur.nt->mem, at, hdr, sizeof hdr) != 0 || hdr[0] != 1 ||
+	    hdr[2] != 0x03 || hdr[3] != 0x3b)
+		return -1;
+	uint32_t count;
+	memcpy(&count, hdr + 8, 4);
+	if (!count || count > (1u << 24))
+		return -1;
+	memset(di, 0, sizeof *di);
+	di->format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	di->start_ip = bias + text->p_vaddr;
+	di->end_ip = di->start_ip + text->p_memsz;
+	di->u.rti.segbase = at;
+	di->u.rti.table_data = at + 12;
+	di->u.rti.table_len = (uint64_t)count * 8 / sizeof(unw_word_t);
+	return 0;
+}
+
+static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
+                              int need_unwind_info, void *arg)
+{
+	unw_dyn_info_t di;
+	if (table_from_memory(ip, &di) == 0)
+		return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+	if (gi_fault("native-no-files"))  /* test hook: as if no mapped file could be opened */
+		return -UNW_ENOINFO;
+	return _UPT_find_proc_info(as, ip, pi, need_unwind_info, arg);
+}
+
+/* Symbol names from the file at the path the target mapped, only when the host sees the
+ * same file there. */
+static int acc_get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len,
+                             unw_word_t *off, void *arg)
+{
+	const struct gi_memory *mm = cur.maps;
+	const char *path = NULL;
+	for (size_t i = 0; mm && i < mm->nmaps && !path; i++)
+		if (ip >= mm->maps[i].start && ip < mm->maps[i].end)
+			path = mm->maps[i].path;
+	if (!path || path[0] != '/' || gi_fault("native-no-files"))
+		return -UNW_ENOINFO;
+	char inner[4096 + 32];
+	struct stat here, there;
+	snprintf(inner, sizeof inner, "/proc/%d/root%s", cur.nt->pid, path);
+	if (stat(path, &here) != 0 || stat(inner, &there) != 0 || here.st_dev != there.st_dev ||
+	    here.st_ino != there.st_ino)
+		return -UNW_ENOINFO;
+	return _UPT_get_proc_name(as, ip, buf, len, off, arg);
+}
+
 /* The mapping holding ip, for naming the module. */
 static const char *module_of(const struct gi_memory *mem, uint64_t ip)
 {
@@ -162,6 +267,8 @@ void gi_native_analyze(struct gi_native *nt, struct gi_snapshot *s)
 	acc.access_reg = acc_reg;
 	acc.access_fpreg = acc_fpreg;
 	acc.resume = no_resume;
+	acc.find_proc_info = acc_find_proc_info;
+	acc.get_proc_name = acc_get_proc_name;
 	unw_addr_space_t as = unw_create_addr_space(&acc, 0);
 	if (!as)
 		return;
@@ -176,6 +283,7 @@ void gi_native_analyze(struct gi_native *nt, struct gi_snapshot *s)
 		unw_cursor_t cursor;
 		cur.nt = nt;
 		cur.c = c;
+		cur.maps = &s->mem;
 		if (!upt || unw_init_remote(&cursor, as, upt) != 0) {
 			o->truncated = true;
 			if (upt)
