@@ -570,9 +570,22 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 			for (size_t j = 0; j < t->nframes; j++) {
 				const struct gi_nframe *f = &t->frames[j];
 				const char *mod = f->module ? strrchr(f->module, '/') : NULL;
-				fprintf(out, "  %s+0x%llx  (%s)\n", f->func ? f->func : "?",
-				        (unsigned long long)f->offset,
-				        mod ? mod + 1 : f->module ? f->module : "?");
+				mod = mod ? mod + 1 : f->module ? f->module : "?";
+				if (f->func && strcmp(f->func, "?")) {
+					fprintf(out, "  %s+0x%llx  (%s)\n", f->func,
+					        (unsigned long long)f->offset, mod);
+					continue;
+				}
+				/* no name: the address, and where it is in the module's file */
+				const struct gi_mapping *mp = NULL;
+				for (size_t k = 0; k < s->mem.nmaps && !mp; k++)
+					if (f->ip >= s->mem.maps[k].start && f->ip < s->mem.maps[k].end)
+						mp = &s->mem.maps[k];
+				if (mp)
+					fprintf(out, "  0x%llx  (%s+0x%llx)\n", (unsigned long long)f->ip, mod,
+					        (unsigned long long)(f->ip - mp->start + mp->offset));
+				else
+					fprintf(out, "  0x%llx  (%s)\n", (unsigned long long)f->ip, mod);
 			}
 			if (t->truncated)
 				fprintf(out, "  (not unwound to its end)\n");
