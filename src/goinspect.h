@@ -131,6 +131,7 @@ struct gi_mapping {
 	enum gi_map_kind kind;
 	/* bytes, from smaps */
 	uint64_t size, rss, pss, anonymous, swap, dirty; /* dirty = Shared_Dirty + Private_Dirty */
+	uint64_t dev, inode;          /* the mapped file as the kernel names it (live reads only) */
 };
 struct gi_memory {
 	bool available;

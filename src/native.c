@@ -9,14 +9,19 @@
  * binary-search table libunwind searches through our memory accessor, so a program in a
  * container, whose libraries are not at the same paths on the host (or are other files there),
  * unwinds by its own tables. libunwind-ptrace's accessors, which open the files named in
- * /proc/PID/maps, are used only where a module has no such table, and for symbol names when
- * the file at that path is the very file the target mapped (same device and inode, seen through
- * /proc/PID/root). Its resume hook is replaced, so it can never resume a thread.
+ * /proc/PID/maps, are used only where a module has no such table. Symbol names come from the
+ * very file the target mapped (the device and inode /proc/PID/maps gives, found at its path on
+ * the host or under the program's root), read with libelf; never from another file that
+ * happens to be at that path. Its resume hook is replaced, so it can never resume a thread.
  */
 #include "target.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <libunwind-ptrace.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -145,9 +150,16 @@ static int no_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
 	return -UNW_EINVAL;  /* never: the threads are ours only to look at */
 }
 
-/* The unwind table of the module holding ip, from the target's memory: di for libunwind's
- * table search. 0, or -1 when the module has none there. */
-static int table_from_memory(uint64_t ip, unw_dyn_info_t *di)
+/* The module (mapped ELF file) holding ip, from the target's memory: its mapping, program
+ * headers and load bias (runtime address - link-time address). 0, or -1. */
+struct module {
+	const struct gi_mapping *m;
+	Elf64_Phdr ph[64];
+	int nph;
+	uint64_t bias;
+};
+
+static int module_of_ip(uint64_t ip, struct module *mo)
 {
 	const struct gi_memory *mm = cur.maps;
 	const struct gi_mapping *m = NULL, *first = NULL;
@@ -163,27 +175,43 @@ static int table_from_memory(uint64_t ip, unw_dyn_info_t *di)
 	if (!first)
 		return -1;
 	Elf64_Ehdr eh;
-	Elf64_Phdr ph[64];
 	if (gi_mem_read(cur.nt->mem, first->start, &eh, sizeof eh) != 0 ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr) || !eh.e_phnum || eh.e_phnum > 64 ||
 	    eh.e_phoff + eh.e_phnum * sizeof(Elf64_Phdr) > first->end - first->start ||
-	    gi_mem_read(cur.nt->mem, first->start + eh.e_phoff, ph, eh.e_phnum * sizeof *ph) != 0)
+	    gi_mem_read(cur.nt->mem, first->start + eh.e_phoff, mo->ph,
+	                eh.e_phnum * sizeof *mo->ph) != 0)
 		return -1;
-	const Elf64_Phdr *load0 = NULL, *text = NULL, *ehf = NULL;
-	for (int i = 0; i < eh.e_phnum; i++) {
-		if (ph[i].p_type == PT_LOAD && !load0)
-			load0 = &ph[i];
-		else if (ph[i].p_type == PT_GNU_EH_FRAME)
+	mo->nph = eh.e_phnum;
+	const Elf64_Phdr *load0 = NULL;
+	for (int i = 0; i < mo->nph && !load0; i++)
+		if (mo->ph[i].p_type == PT_LOAD)
+			load0 = &mo->ph[i];
+	if (!load0 || load0->p_offset != 0)
+		return -1;
+	mo->m = m;
+	mo->bias = first->start - (load0->p_vaddr & ~(uint64_t)4095);
+	return 0;
+}
+
+/* The unwind table of the module holding ip, from the target's memory: di for libunwind's
+ * table search. 0, or -1 when the module has none there. */
+static int table_from_memory(uint64_t ip, unw_dyn_info_t *di)
+{
+	struct module mo;
+	if (module_of_ip(ip, &mo) != 0)
+		return -1;
+	const Elf64_Phdr *ph = mo.ph, *text = NULL, *ehf = NULL;
+	uint64_t bias = mo.bias;
+	for (int i = 0; i < mo.nph; i++) {
+		if (ph[i].p_type == PT_GNU_EH_FRAME)
 			ehf = &ph[i];
-	}
-	if (!load0 || !ehf || load0->p_offset != 0)
-		return -1;
-	uint64_t bias = first->start - (load0->p_vaddr & ~(uint64_t)4095);
-	for (int i = 0; i < eh.e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD && ip >= bias + ph[i].p_vaddr &&
-		    ip < bias + ph[i].p_vaddr + ph[i].p_memsz)
+		else if (ph[i].p_type == PT_LOAD && ip >= bias + ph[i].p_vaddr &&
+		         ip < bias + ph[i].p_vaddr + ph[i].p_memsz)
 			text = &ph[i];
+	}
+	if (!ehf)
+		return -1;
 	uint8_t hdr[12];
 	uint64_t at = bias + ehf->p_vaddr;
 	/* version 1; eh_frame_ptr any; fde_count udata4; table datarel|sdata4 */
@@ -215,25 +243,86 @@ static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_
 	return _UPT_find_proc_info(as, ip, pi, need_unwind_info, arg);
 }
 
-/* Symbol names from the file at the path the target mapped, only when the host sees the
- * same file there. */
+/* The file behind a mapping, opened only when it is the very file the target mapped (the
+ * device and inode /proc/PID/maps gives): at its path as the host sees it, else as the
+ * program sees it (its root, for a container). -1 when neither is. */
+static int open_mapped(const struct gi_mapping *m)
+{
+	char p[4096 + 64];
+	for (int k = 0; k < 2 && m->inode; k++) {
+		if (k == 0)
+			snprintf(p, sizeof p, "%s", m->path);
+		else
+			snprintf(p, sizeof p, "/proc/%d/root%s", cur.nt->pid, m->path);
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && st.st_ino == m->inode && st.st_dev == m->dev)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* The function symbol (.symtab, else .dynsym) of elf holding link-time address a. */
+static bool symbol_at(Elf *elf, uint64_t a, char *buf, size_t len, uint64_t *off)
+{
+	uint64_t best = 0;
+	bool found = false;
+	for (int pass = 0; pass < 2 && !found; pass++) {
+		Elf_Scn *scn = NULL;
+		while ((scn = elf_nextscn(elf, scn))) {
+			GElf_Shdr sh;
+			if (!gelf_getshdr(scn, &sh) ||
+			    sh.sh_type != (pass == 0 ? SHT_SYMTAB : SHT_DYNSYM) || !sh.sh_entsize)
+				continue;
+			Elf_Data *d = elf_getdata(scn, NULL);
+			size_t n = d ? sh.sh_size / sh.sh_entsize : 0;
+			for (size_t i = 0; i < n; i++) {
+				GElf_Sym sym;
+				if (!gelf_getsym(d, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+				    !sym.st_value || a < sym.st_value ||
+				    a >= sym.st_value + (sym.st_size ? sym.st_size : 1) ||
+				    (found && sym.st_value <= best))
+					continue;
+				const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+				if (!name || !*name)
+					continue;
+				snprintf(buf, len, "%s", name);
+				best = sym.st_value;
+				found = true;
+			}
+		}
+	}
+	if (found)
+		*off = a - best;
+	return found;
+}
+
+/* Symbol names, from the very file the target mapped (never from another file that happens to
+ * be at the same path on the host), read with libelf. */
 static int acc_get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len,
                              unw_word_t *off, void *arg)
 {
-	const struct gi_memory *mm = cur.maps;
-	const char *path = NULL;
-	for (size_t i = 0; mm && i < mm->nmaps && !path; i++)
-		if (ip >= mm->maps[i].start && ip < mm->maps[i].end)
-			path = mm->maps[i].path;
-	if (!path || path[0] != '/' || gi_fault("native-no-files"))
+	(void)as;
+	(void)arg;
+	struct module mo;
+	if (gi_fault("native-no-files") || module_of_ip(ip, &mo) != 0)
 		return -UNW_ENOINFO;
-	char inner[4096 + 32];
-	struct stat here, there;
-	snprintf(inner, sizeof inner, "/proc/%d/root%s", cur.nt->pid, path);
-	if (stat(path, &here) != 0 || stat(inner, &there) != 0 || here.st_dev != there.st_dev ||
-	    here.st_ino != there.st_ino)
+	int fd = open_mapped(mo.m);
+	if (fd < 0)
 		return -UNW_ENOINFO;
-	return _UPT_get_proc_name(as, ip, buf, len, off, arg);
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	uint64_t o = 0;
+	bool ok = elf && symbol_at(elf, ip - mo.bias, buf, len, &o);
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	if (!ok)
+		return -UNW_ENOINFO;
+	*off = o;
+	return 0;
 }
 
 /* The mapping holding ip, for naming the module. */

@@ -1,6 +1,8 @@
 /* proc.c: readers for /proc/PID/{status,task,exe,auxv,smaps} and mapping classification. */
 #include "goinspect.h"
 
+#include <sys/sysmacros.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -177,6 +179,10 @@ static bool parse_header(char *line, struct gi_mapping *m)
 	m->start = start;
 	m->end = end;
 	m->offset = off;
+	unsigned maj = 0, min = 0;
+	if (sscanf(dev, "%x:%x", &maj, &min) == 2)
+		m->dev = makedev(maj, min);
+	m->inode = inode;
 	snprintf(m->perms, sizeof m->perms, "%.4s", perms);
 	char *path = line + pos;
 	size_t len = strlen(path);

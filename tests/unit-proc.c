@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 static FILE *data(const char *name)
@@ -54,6 +55,9 @@ int main(void)
 	CHECK(heap && heap->rss == 3000 * 1024 && heap->swap == 96 * 1024);
 	const struct gi_mapping *del = find(&m, 0x7f0000200000);
 	CHECK(del && del->path && !strcmp(del->path, "/data/my file (deleted)"));
+	/* the mapped file's device and inode, as /proc/PID/maps gives them ("fe:00 100") */
+	CHECK(del && del->dev == makedev(0xfe, 0) && del->inode == 100);
+	CHECK(heap && heap->inode == 0);
 
 	uint64_t arenas[1][2] = {{0xc000000000, 0xc004000000}};
 	uint64_t sps[] = {0x7f0000020000, 0xc000001000};

@@ -66,11 +66,11 @@ static void make(struct gi_snapshot *s, uint64_t chan_send, uint64_t heap_rss)
 	m->nmaps = 3;
 	m->maps = xcalloc(3, sizeof *m->maps);
 	m->maps[0] = (struct gi_mapping){0x400000, 0x500000, 0, "r-xp", xstrdup("/srv/app/server"),
-	                                 GI_MAP_EXE, 0x100000, 900000, 800000, 0, 0, 0};
+	                                 GI_MAP_EXE, 0x100000, 900000, 800000, 0, 0, 0, 0, 0};
 	m->maps[1] = (struct gi_mapping){0xc000000000, 0xc004000000, 0, "rw-p", NULL, GI_MAP_GO_HEAP,
-	                                 0x4000000, heap_rss, heap_rss, heap_rss, 4096, heap_rss};
+	                                 0x4000000, heap_rss, heap_rss, heap_rss, 4096, heap_rss, 0, 0};
 	m->maps[2] = (struct gi_mapping){0x7fff0000, 0x7fff8000, 0, "rw-p", xstrdup("[stack]"),
-	                                 GI_MAP_STACK, 0x8000, 8192, 8192, 8192, 0, 8192};
+	                                 GI_MAP_STACK, 0x8000, 8192, 8192, 8192, 0, 8192, 0, 0};
 	struct gi_heap *h = &s->heap;
 	h->available = true;
 	h->heap_inuse = heap_rss;
