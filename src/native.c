@@ -45,6 +45,7 @@ struct cthread {
 struct gi_native {
 	int pid;
 	struct gi_mem *mem;
+	struct gi_pcln *pcln;  /* the program's function table: names of Go code in the stacks */
 	struct cthread *t;
 	size_t n;
 };
@@ -55,6 +56,7 @@ struct gi_native *gi_native_capture(const struct gi_attach *at, struct gi_mem *m
 	struct gi_native *nt = xcalloc(1, sizeof *nt);
 	nt->pid = pid;
 	nt->mem = m;
+	nt->pcln = pcln;
 	nt->t = xcalloc(at->n ? at->n : 1, sizeof *nt->t);
 	for (size_t i = 0; i < at->n; i++) {
 		const struct gi_thread *th = &at->t[i];
@@ -382,14 +384,22 @@ void gi_native_analyze(struct gi_native *nt, struct gi_snapshot *s)
 		int step = 1;
 		while (o->nframes < MAX_FRAMES && step > 0) {
 			unw_word_t ip = 0, off = 0;
+			uint64_t entry = 0, end = 0;
 			char name[256];
 			if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || !ip)
 				break;
 			struct gi_nframe *f = &o->frames[o->nframes++];
 			f->ip = ip;
+			const char *gofn = nt->pcln ? gi_pcln_funcname(nt->pcln, ip - (o->nframes > 1)) : NULL;
 			if (unw_get_proc_name(&cursor, name, sizeof name, &off) == 0) {
 				f->func = xstrdup(name);
 				f->offset = off;
+			} else if (gofn && gofn[0] && gi_pcln_func_range(nt->pcln, gofn, &entry, &end) == 0 &&
+			           ip >= entry && ip <= end) {
+				/* Go code (the cgo call's frames): named by the function table, which
+				 * stripping keeps */
+				f->func = xstrdup(gofn);
+				f->offset = ip - entry;
 			} else {
 				f->func = xstrdup("?");
 			}
