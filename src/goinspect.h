@@ -141,6 +141,8 @@ struct gi_memory {
 	size_t nmaps;
 };
 int gi_proc_read_smaps(int pid, struct gi_memory *out);   /* fills maps and totals */
+/* The mapping holding addr, NULL when none does. */
+const struct gi_mapping *gi_memory_find(const struct gi_memory *m, uint64_t addr);
 int gi_smaps_parse(FILE *f, struct gi_memory *out);
 /* Sets every mapping's kind. arenas: [start,end) pairs of Go heap arenas (may be empty);
  * sps: the threads' stack pointers (may be empty). exe_path: the target's executable as

@@ -164,10 +164,7 @@ struct module {
 static int module_of_ip(uint64_t ip, struct module *mo)
 {
 	const struct gi_memory *mm = cur.maps;
-	const struct gi_mapping *m = NULL, *first = NULL;
-	for (size_t i = 0; mm && i < mm->nmaps && !m; i++)
-		if (ip >= mm->maps[i].start && ip < mm->maps[i].end)
-			m = &mm->maps[i];
+	const struct gi_mapping *m = gi_memory_find(mm, ip), *first = NULL;
 	if (!m || !m->path || m->path[0] != '/')
 		return -1;
 	for (size_t i = 0; i < mm->nmaps; i++)
@@ -327,15 +324,6 @@ static int acc_get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size
 	return 0;
 }
 
-/* The mapping holding ip, for naming the module. */
-static const char *module_of(const struct gi_memory *mem, uint64_t ip)
-{
-	for (size_t i = 0; mem && i < mem->nmaps; i++)
-		if (ip >= mem->maps[i].start && ip < mem->maps[i].end)
-			return mem->maps[i].path;
-	return NULL;
-}
-
 static char *thread_name(int pid, int tid)
 {
 	char path[64], buf[64] = "";
@@ -403,7 +391,8 @@ void gi_native_analyze(struct gi_native *nt, struct gi_snapshot *s)
 			} else {
 				f->func = xstrdup("?");
 			}
-			f->module = xstrdup(module_of(&s->mem, ip));
+			const struct gi_mapping *mp = gi_memory_find(&s->mem, ip);
+			f->module = xstrdup(mp ? mp->path : NULL);
 			step = unw_step(&cursor);
 		}
 		o->truncated = step < 0 || o->nframes == MAX_FRAMES;

@@ -194,6 +194,14 @@ static bool parse_header(char *line, struct gi_mapping *m)
 	return true;
 }
 
+const struct gi_mapping *gi_memory_find(const struct gi_memory *m, uint64_t addr)
+{
+	for (size_t i = 0; m && i < m->nmaps; i++)
+		if (addr >= m->maps[i].start && addr < m->maps[i].end)
+			return &m->maps[i];
+	return NULL;
+}
+
 int gi_smaps_parse(FILE *f, struct gi_memory *out)
 {
 	memset(out, 0, sizeof *out);

@@ -577,10 +577,7 @@ int gi_report_show(FILE *out, const struct gi_snapshot *s, const struct gi_repor
 					continue;
 				}
 				/* no name: the address, and where it is in the module's file */
-				const struct gi_mapping *mp = NULL;
-				for (size_t k = 0; k < s->mem.nmaps && !mp; k++)
-					if (f->ip >= s->mem.maps[k].start && f->ip < s->mem.maps[k].end)
-						mp = &s->mem.maps[k];
+				const struct gi_mapping *mp = gi_memory_find(&s->mem, f->ip);
 				if (mp)
 					fprintf(out, "  0x%llx  (%s+0x%llx)\n", (unsigned long long)f->ip, mod,
 					        (unsigned long long)(f->ip - mp->start + mp->offset));
