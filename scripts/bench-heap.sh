@@ -6,30 +6,10 @@
 # read. Budget: a pause of at most 200 ms. Go toolchain: BENCH_GO (default: go on PATH).
 # Runs: BENCH_RUNS (default 3, median).
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${GI_BUILDDIR:-$PWD}
-gi=${GOINSPECT:-$build/goinspect}
+me=bench-heap
+. "$(dirname "$0")/bench-lib.sh"
 spans=${BENCH_HEAP_SPANS:-1000000}
-runs=${BENCH_RUNS:-3}
-gobin=${BENCH_GO:-$(command -v go || ls /usr/lib/go-*/bin/go 2>/dev/null | tail -1)}
-[ -x "$gi" ] || { echo "bench-heap: $gi not built (run make first)" >&2; exit 1; }
-[ -n "$gobin" ] || { echo "bench-heap: no Go toolchain to build the benchmark target" >&2; exit 1; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/goinspect-bench-heap.XXXXXX")
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-mkdir -p "$work/src"
-cp "$top/fixtures/heapbench/main.go" "$work/src/"
-printf 'module goinspect.test/heapbench\ngo 1.19\n' > "$work/src/go.mod"
-(cd "$work/src" && GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0 "$gobin" build -o "$work/heapbench" .)
-gover=$("$gobin" env GOVERSION)
-
-wait_file() { for _ in $(seq 1 6000); do [ -s "$1" ] && return 0; sleep 0.05; done; echo "bench-heap: timeout waiting for $1" >&2; exit 1; }
-gap() { rm -f "$work/out/gap"; kill -USR2 "$pid"; wait_file "$work/out/gap"; echo "$(cat "$work/out/gap")"; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ms() { awk -v v="$1" 'BEGIN {printf "%.1f", v/1e6}'; }
-now_ns() { date +%s%N; }
+bench_build heapbench
 
 mkdir -p "$work/out"
 "$work/heapbench" -spans "$spans" -out "$work/out" & pid=$!

@@ -13,24 +13,10 @@
 # Delve (`dlv attach`, `goroutines -group user`), when dlv is on PATH or can be installed with
 # `go install` (BENCH_DLV=no to leave it out).
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${GI_BUILDDIR:-$PWD}
-gi=${GOINSPECT:-$build/goinspect}
+me=bench
+. "$(dirname "$0")/bench-lib.sh"
 sizes=${BENCH_SIZES:-10000 100000}
-runs=${BENCH_RUNS:-3}
-gobin=${BENCH_GO:-$(command -v go || ls /usr/lib/go-*/bin/go 2>/dev/null | tail -1)}
-[ -x "$gi" ] || { echo "bench: $gi not built (run make first)" >&2; exit 1; }
-[ -n "$gobin" ] || { echo "bench: no Go toolchain to build the benchmark target" >&2; exit 1; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/goinspect-bench.XXXXXX")
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-mkdir -p "$work/src"
-cp "$top/fixtures/bench/main.go" "$work/src/"
-printf 'module goinspect.test/bench\ngo 1.19\n' > "$work/src/go.mod"
-(cd "$work/src" && GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0 "$gobin" build -o "$work/bench" .)
-gover=$("$gobin" env GOVERSION)
+bench_build bench
 goroot=$("$gobin" env GOROOT)
 peer_timeout=${BENCH_PEER_TIMEOUT:-300}
 gdb=$(command -v gdb || true)
@@ -46,13 +32,6 @@ if [ "${BENCH_DLV:-yes}" != no ]; then
 		fi
 	fi
 fi
-
-wait_file() { for _ in $(seq 1 6000); do [ -s "$1" ] && return 0; sleep 0.05; done; echo "bench: timeout waiting for $1" >&2; exit 1; }
-# largest heartbeat gap since the previous call, in ns
-gap() { rm -f "$work/out/gap"; kill -USR2 "$pid"; wait_file "$work/out/gap"; echo "$(cat "$work/out/gap")"; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ms() { awk -v v="$1" 'BEGIN {printf "%.1f", v/1e6}'; }
-now_ns() { date +%s%N; }
 
 printf 'goinspect benchmark: %s, %s, %d CPUs, median of %d runs\n' "$gover" "$(uname -r)" "$(nproc)" "$runs"
 printf '%-10s %-22s %12s %12s %10s %10s\n' goroutines tool total_ms pause_ms rss_MB out_MB
