@@ -403,10 +403,10 @@ struct gi_report_opts {
 void gi_report_summary(FILE *out, const struct gi_snapshot *s, const char *path);
 /* report-memprof.c: allocation sites (the runtime's heap profile) in show and diff. */
 void gi_report_memprof_show(FILE *out, const struct gi_snapshot *s, const struct gi_report_opts *o);
-void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snapshot *b,
-                            const struct gi_report_opts *o);
+struct gi_diff;
+void gi_report_memprof_diff(FILE *out, const struct gi_diff *d, const struct gi_report_opts *o);
 /* {"sites": [...]} for diff --json's heap.profile (a json_t *). */
-void *gi_report_memprof_diff_json(const struct gi_snapshot *a, const struct gi_snapshot *b);
+void *gi_report_memprof_diff_json(const struct gi_diff *d);
 /* An allocation site's change between two snapshots (a or b NULL: only in the other), in
  * estimated in-use bytes and objects. */
 struct gi_site_delta {
@@ -414,7 +414,7 @@ struct gi_site_delta {
 	int64_t bytes, objects;
 };
 /* The sites whose in-use bytes changed, growth first, largest first; sites are matched by
- * their symbolized frames. The order is that of diff's heap.profile.sites[]. */
+ * their symbolized frames. */
 struct gi_site_delta *gi_memsite_deltas(const struct gi_memprof *a, const struct gi_memprof *b,
                                         size_t *n);
 /* The frame that names a site: the innermost in the program's own code, else the innermost
@@ -500,6 +500,8 @@ struct gi_diff {
 	size_t nclasses;
 	int64_t *gor_series, *rss_series, *heap_series;
 	enum gi_shape gor_shape, rss_shape, heap_shape;
+	struct gi_site_delta *sites;    /* allocation sites, first to last (gi_memsite_deltas) */
+	size_t nsites;
 	struct gi_claim *claims;        /* the verdict; none when nothing grew beyond noise */
 	size_t nclaims;
 };

@@ -490,8 +490,8 @@ static void write_verdict(struct gi_diff *d)
 	 * noise, at most two. A site is held to the whole heap's floor: at the default sampling
 	 * rate one sample more or less moves a site's estimate by half a MiB. */
 	if (a->mprof.available && b->mprof.available && b->mprof.nsites) {
-		size_t ns;
-		struct gi_site_delta *sd = gi_memsite_deltas(&a->mprof, &b->mprof, &ns);
+		size_t ns = d->nsites;
+		const struct gi_site_delta *sd = d->sites;
 		said = 0;
 		for (size_t i = 0; i < ns && said < 2; i++) {
 			int64_t before = sd[i].a ? sd[i].a->est_inuse_bytes : 0;
@@ -505,7 +505,6 @@ static void write_verdict(struct gi_diff *d)
 			d->claims[d->nclaims - 1].ref = (int64_t)i;
 			said++;
 		}
-		free(sd);
 	}
 
 	/* RSS: inside the Go heap's arenas, or outside them. */
@@ -553,6 +552,7 @@ struct gi_diff *gi_diff_new(const struct gi_snapshot *const *snaps, size_t n)
 	if (d->stacks_known)
 		match_groups(d);
 	match_classes(d);
+	d->sites = gi_memsite_deltas(&a->mprof, &b->mprof, &d->nsites);
 	write_verdict(d);
 	return d;
 }
@@ -576,6 +576,7 @@ void gi_diff_free(struct gi_diff *d)
 	for (size_t i = 0; i < d->nclaims; i++)
 		free(d->claims[i].text);
 	free(d->claims);
+	free(d->sites);
 	free(d->gor_series);
 	free(d->rss_series);
 	free(d->heap_series);

@@ -133,13 +133,13 @@ struct gi_site_delta *gi_memsite_deltas(const struct gi_memprof *a, const struct
 	return d;
 }
 
-void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct gi_snapshot *b,
-                            const struct gi_report_opts *o)
+void gi_report_memprof_diff(FILE *out, const struct gi_diff *d, const struct gi_report_opts *o)
 {
+	const struct gi_snapshot *a = d->snaps[0], *b = d->snaps[d->nsnaps - 1];
 	if (!a->mprof.nsites && !b->mprof.nsites)
 		return;
-	size_t n;
-	struct gi_site_delta *d = gi_memsite_deltas(&a->mprof, &b->mprof, &n);
+	size_t n = d->nsites;
+	const struct gi_site_delta *sd = d->sites;
 	fprintf(out, "\nAllocation sites by growth of memory in use (heap profile, estimates):\n");
 	if (!n)
 		fprintf(out, "  no change\n");
@@ -147,34 +147,32 @@ void gi_report_memprof_diff(FILE *out, const struct gi_snapshot *a, const struct
 		fprintf(out, "  %10s %10s %10s  %s\n", "BEFORE", "AFTER", "DELTA", "WHERE");
 	size_t max = o && o->top > 0 ? (size_t)o->top : 10;
 	for (size_t i = 0; i < n && i < max; i++) {
-		const struct gi_memsite *m = d[i].b ? d[i].b : d[i].a;
-		fprintf(out, "  %10s %10s %10s  ", SZ(d[i].a ? d[i].a->est_inuse_bytes : 0),
-		        SZ(d[i].b ? d[i].b->est_inuse_bytes : 0), DSZ(d[i].bytes));
+		const struct gi_memsite *m = sd[i].b ? sd[i].b : sd[i].a;
+		fprintf(out, "  %10s %10s %10s  ", SZ(sd[i].a ? sd[i].a->est_inuse_bytes : 0),
+		        SZ(sd[i].b ? sd[i].b->est_inuse_bytes : 0), DSZ(sd[i].bytes));
 		print_where(out, m);
-		fprintf(out, "%s\n", !d[i].a ? "  (new)" : !d[i].b ? "  (gone)" : "");
+		fprintf(out, "%s\n", !sd[i].a ? "  (new)" : !sd[i].b ? "  (gone)" : "");
 	}
-	free(d);
 }
 
-void *gi_report_memprof_diff_json(const struct gi_snapshot *a, const struct gi_snapshot *b)
+void *gi_report_memprof_diff_json(const struct gi_diff *d)
 {
-	size_t n;
-	struct gi_site_delta *d = gi_memsite_deltas(&a->mprof, &b->mprof, &n);
+	size_t n = d->nsites;
+	const struct gi_site_delta *sd = d->sites;
 	json_t *sites = json_array();
 	for (size_t i = 0; i < n; i++) {
-		const struct gi_memsite *m = d[i].b ? d[i].b : d[i].a;
+		const struct gi_memsite *m = sd[i].b ? sd[i].b : sd[i].a;
 		json_t *frames = json_array();
 		for (size_t j = 0; j < m->nframes; j++)
 			json_array_append_new(frames, json_pack("{s:s, s:s, s:i}", "function",
 			                                        m->frames[j].func, "file",
 			                                        m->frames[j].file, "line", m->frames[j].line));
 		json_array_append_new(sites, json_pack(
-			"{s:I, s:I, s:I, s:I, s:o}", "inuse_bytes_delta", (json_int_t)d[i].bytes,
-			"inuse_objects_delta", (json_int_t)d[i].objects,
-			"inuse_bytes_before", (json_int_t)(d[i].a ? d[i].a->est_inuse_bytes : 0),
-			"inuse_bytes_after", (json_int_t)(d[i].b ? d[i].b->est_inuse_bytes : 0),
+			"{s:I, s:I, s:I, s:I, s:o}", "inuse_bytes_delta", (json_int_t)sd[i].bytes,
+			"inuse_objects_delta", (json_int_t)sd[i].objects,
+			"inuse_bytes_before", (json_int_t)(sd[i].a ? sd[i].a->est_inuse_bytes : 0),
+			"inuse_bytes_after", (json_int_t)(sd[i].b ? sd[i].b->est_inuse_bytes : 0),
 			"frames", frames));
 	}
-	free(d);
 	return json_pack("{s:o}", "sites", sites);
 }

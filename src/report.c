@@ -1000,7 +1000,7 @@ static json_t *diff_json(const struct gi_diff *d, const char *const *paths)
 	json_object_update_missing(heap, more);
 	json_decref(more);
 	/* the allocation sites of the runtime's heap profile */
-	json_object_set_new(heap, "profile", (json_t *)gi_report_memprof_diff_json(a, b));
+	json_object_set_new(heap, "profile", (json_t *)gi_report_memprof_diff_json(d));
 	json_object_set_new(root, "heap", heap);
 
 	if (trend) {
@@ -1256,7 +1256,7 @@ int gi_report_diff(FILE *out, const struct gi_diff *d, const char *const *paths,
 	}
 
 	print_heap(out, d, o);
-	gi_report_memprof_diff(out, a, b, o);
+	gi_report_memprof_diff(out, d, o);
 
 	fprintf(out, "\n%sMemory:%s RSS %s -> %s (", paint(o, C_BOLD), paint(o, C_OFF),
 	        SZ(a->mem.rss), SZ(b->mem.rss));
