@@ -1,6 +1,8 @@
 /* Unit tests for elfinfo.c: .go.buildinfo parsing (crafted and from the fixtures' real
  * binaries, built by every Go toolchain found), Go version strings, ELF basics. */
-#include "goinspect.h"
+#include "goruntime/goruntime.h"
+
+#include <errno.h>
 #include "unit.h"
 
 #include <dirent.h>
@@ -102,21 +104,21 @@ int main(void)
 	gi_buildinfo_free(&bi);
 
 	n = craft(buf, "go1.17", "", 0);  /* pointer format */
-	CHECK(gi_buildinfo_parse(buf, n, &bi, err, sizeof err) == -2);
+	CHECK(gi_buildinfo_parse(buf, n, &bi, err, sizeof err) == -ENOTSUP);
 	CHECK(strstr(err, "older than 1.18") != NULL);
 	gi_buildinfo_free(&bi);
 
 	n = craft(buf, "go1.24.3", mod, 2);
 	buf[3] = 'X';
-	CHECK(gi_buildinfo_parse(buf, n, &bi, err, sizeof err) == -1);
-	CHECK(gi_buildinfo_parse(buf, 20, &bi, err, sizeof err) == -1);  /* short header */
+	CHECK(gi_buildinfo_parse(buf, n, &bi, err, sizeof err) == -EINVAL);
+	CHECK(gi_buildinfo_parse(buf, 20, &bi, err, sizeof err) == -EINVAL);  /* short header */
 	n = craft(buf, "go1.24.3", mod, 2);
-	CHECK(gi_buildinfo_parse(buf, 40, &bi, err, sizeof err) == -1);  /* cut mid-string */
+	CHECK(gi_buildinfo_parse(buf, 40, &bi, err, sizeof err) == -EINVAL);  /* cut mid-string */
 	CHECK(strstr(err, "truncated") != NULL);
 	memset(buf + 32, 0xff, 12);  /* a varint that never ends */
-	CHECK(gi_buildinfo_parse(buf, 44, &bi, err, sizeof err) == -1);
+	CHECK(gi_buildinfo_parse(buf, 44, &bi, err, sizeof err) == -EINVAL);
 	buf[32] = 0x7f;  /* a length past the end */
-	CHECK(gi_buildinfo_parse(buf, 40, &bi, err, sizeof err) == -1);
+	CHECK(gi_buildinfo_parse(buf, 40, &bi, err, sizeof err) == -EINVAL);
 
 	int a, b, c;
 	CHECK(gi_go_version_parse("go1.26.8", &a, &b, &c) == 0 && a == 1 && b == 26 && c == 8);
@@ -124,8 +126,8 @@ int main(void)
 	CHECK(gi_go_version_parse("go1.22", &a, &b, &c) == 0 && b == 22 && c == 0);
 	CHECK(gi_go_version_parse("devel go1.27-abcdef Tue Jan 1", &a, &b, &c) == 0 && b == 27);
 	CHECK(gi_go_version_parse("go1.24.1 X:boringcrypto", &a, &b, &c) == 0 && b == 24 && c == 1);
-	CHECK(gi_go_version_parse("gccgo", &a, &b, &c) == -1);
-	CHECK(gi_go_version_parse(NULL, &a, &b, &c) == -1);
+	CHECK(gi_go_version_parse("gccgo", &a, &b, &c) == -EINVAL);
+	CHECK(gi_go_version_parse(NULL, &a, &b, &c) == -EINVAL);
 
 	struct gi_elf e;
 	CHECK(gi_elf_open(&e, "/proc/self/exe", err, sizeof err) == 0);
@@ -135,8 +137,8 @@ int main(void)
 	const char *src = getenv("GI_SRCDIR");
 	char path[4096];
 	snprintf(path, sizeof path, "%s/configure.ac", src ? src : ".");
-	CHECK(gi_elf_open(&e, path, err, sizeof err) == -1 && strstr(err, "not an ELF file"));
-	CHECK(gi_elf_open(&e, "/nonexistent", err, sizeof err) == -1 && strstr(err, "No such file"));
+	CHECK(gi_elf_open(&e, path, err, sizeof err) == -ENOEXEC && strstr(err, "not an ELF file"));
+	CHECK(gi_elf_open(&e, "/nonexistent", err, sizeof err) == -ENOENT && strstr(err, "No such file"));
 
 	real_binaries();
 	return UNIT_DONE();

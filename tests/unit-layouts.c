@@ -1,7 +1,7 @@
 /* The built-in layout tables (src/layouts-table.c) against the DWARF of the states fixture
  * built by every Go toolchain found at test time: every member, type size and global size the
  * table has equals DWARF's, and every member DWARF has for those types is in the table. */
-#include "target.h"
+#include "goruntime/goruntime.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -36,8 +36,8 @@ static void check_binary(const char *bin, const char *ver)
 	struct gi_elf elf;
 	char err[256];
 	CHECK(gi_elf_open(&elf, bin, err, sizeof err) == 0);
-	struct gi_dwarf *d = gi_dwarf_open(&elf, err, sizeof err);
-	CHECK(d != NULL);
+	struct gi_dwarf *d = NULL;
+	CHECK(gi_dwarf_open(&elf, &d, err, sizeof err) == 0 && d != NULL);
 	if (!d) {
 		gi_elf_close(&elf);
 		return;

@@ -1,9 +1,11 @@
 /* Unit tests for leak.c, export.c and html.c on hand-made snapshot documents: group matching,
  * stuck goroutines, the verdict and its noise floors, the heap half (heap.* present, partly
  * present, absent), trend shapes, --fail-on, the pprof and folded exports, the HTML page. */
-#include "goinspect.h"
+#include "output/output.h"
+
+#include <errno.h>
 #include "unit.h"
-#include "profile.pb-c.h"
+#include "output/profile.pb-c.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -340,9 +342,9 @@ static void test_heap_claims(void)
 	struct gi_snapshot sa, sb;
 	load(&a, "a.snap", &sa);
 	load(&b, "b.snap", &sb);
-	CHECK(sa.heapv.available && sa.heapv.has_classes);
-	CHECK_U64(sa.heapv.nclasses, 2);
-	CHECK_U64(sa.heapv.heap_inuse, 10 << 20);
+	CHECK(sa.heap.has_inuse && sa.heap.has_classes);
+	CHECK_U64(sa.heap.nclasses, 2);
+	CHECK_U64(sa.heap.heap_inuse, 10 << 20);
 	const struct gi_snapshot *v[2] = {&sa, &sb};
 	struct gi_diff *d = gi_diff_new(v, 2);
 	const struct gi_claim *c = claim_of(d, "heap");
@@ -410,7 +412,7 @@ static void test_heap_claims(void)
 	struct gi_failon f;
 	char err[256];
 	CHECK(gi_failon_parse("heap=+1MiB", &f, err, sizeof err) == 0);
-	CHECK(gi_failon_check(&f, d, stderr, err, sizeof err) == -1);
+	CHECK(gi_failon_check(&f, d, stderr, err, sizeof err) == -ENOENT);
 	CHECK(has(err, "no heap figures"));
 	gi_diff_free(d);
 	gi_snapshot_free(&sa);
@@ -484,10 +486,10 @@ static void test_failon(void)
 	CHECK(f.has_rss && f.rss == 3ll << 29);
 	CHECK(gi_failon_parse("rss=+512K", &f, err, sizeof err) == 0 && f.rss == 512 << 10 &&
 	      !f.has_goroutines);
-	CHECK(gi_failon_parse("goroutines=100", &f, err, sizeof err) == -1);
-	CHECK(gi_failon_parse("goroutines=+10MiB", &f, err, sizeof err) == -1);
-	CHECK(gi_failon_parse("threads=+1", &f, err, sizeof err) == -1);
-	CHECK(gi_failon_parse("heap=+3parsecs", &f, err, sizeof err) == -1);
+	CHECK(gi_failon_parse("goroutines=100", &f, err, sizeof err) == -EINVAL);
+	CHECK(gi_failon_parse("goroutines=+10MiB", &f, err, sizeof err) == -EINVAL);
+	CHECK(gi_failon_parse("threads=+1", &f, err, sizeof err) == -EINVAL);
+	CHECK(gi_failon_parse("heap=+3parsecs", &f, err, sizeof err) == -EINVAL);
 
 	struct tdoc a = {.g = {{"main.h", "/src/app/h.go", 5, "chan send", 5, 100, NULL}}, .ng = 1,
 	                 .heap_rss = 1 << 20, .anon_rss = 1 << 20};
@@ -575,11 +577,11 @@ static void test_exports(void)
 	CHECK_STR(fb, "main.worker;main.h;runtime.gopark 500\nmain.worker;main.p;runtime.gopark 3\n");
 	free(fb);
 	/* no heap: said, nothing written */
-	gi_heapview_free(&s.heapv);
-	CHECK(gi_export_pprof(&s, GI_EXPORT_SIZE_CLASSES, path, err, sizeof err) == -2);
+	gi_heap_free(&s.heap);
+	CHECK(gi_export_pprof(&s, GI_EXPORT_SIZE_CLASSES, path, err, sizeof err) == -ENODATA);
 	CHECK(has(err, "no heap size classes"));
 	/* unwritable */
-	CHECK(gi_export_pprof(&s, GI_EXPORT_GOROUTINE, "/nonexistent/dir/x.pb.gz", err, sizeof err) == -1);
+	CHECK(gi_export_pprof(&s, GI_EXPORT_GOROUTINE, "/nonexistent/dir/x.pb.gz", err, sizeof err) == -ENOENT);
 	unlink(path);
 	free(path);
 	gi_snapshot_free(&s);
@@ -619,7 +621,7 @@ static void test_html(void)
 	/* self-contained: nothing loaded from elsewhere */
 	CHECK(!strstr(page, "src=") && !strstr(page, "href=") && !strstr(page, "url(") &&
 	      !strstr(page, "@import"));
-	CHECK(gi_html_write(d, paths, "/nonexistent/dir/r.html", err, sizeof err) == -1);
+	CHECK(gi_html_write(d, paths, "/nonexistent/dir/r.html", err, sizeof err) == -ENOENT);
 	unlink(path);
 	free(path);
 	gi_diff_free(d);

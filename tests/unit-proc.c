@@ -1,5 +1,5 @@
 /* Unit tests for proc.c: /proc/PID/status and smaps parsing, mapping classification. */
-#include "goinspect.h"
+#include "target/target.h"
 #include "unit.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * return addresses point back into themselves. Every call must end, within its bound, and
  * nothing may crash (the suite also runs under ASan and UBSan). Uses a live fixture's
  * function table (fixtures-bin/<go>/states, started here). */
-#include "target.h"
+#include "goruntime/goruntime.h"
 #include "unit.h"
 
 #include <dirent.h>
@@ -37,18 +37,20 @@ static int run(const char *bin)
 	snprintf(exe, sizeof exe, "/proc/%d/exe", pid);
 	struct gi_elf elf;
 	CHECK(gi_elf_open(&elf, exe, err, sizeof err) == 0);
-	struct gi_dwarf *dw = gi_dwarf_open(&elf, err, sizeof err);
-	CHECK(dw != NULL);
+	struct gi_dwarf *dw = NULL;
+	CHECK(gi_dwarf_open(&elf, &dw, err, sizeof err) == 0 && dw != NULL);
 	uint64_t md = 0;
 	CHECK(dw && gi_dwarf_var(dw, "runtime.firstmoduledata", &md, NULL) == 0);
-	struct gi_mem m;
-	gi_mem_open(&m, pid);
-	struct gi_pcln *p = md ? gi_pcln_load(&m, md, err, sizeof err) : NULL;
+	struct gi_remote m;
+	gi_remote_open(&m, pid);
+	struct gi_pcln *p = NULL;
+	if (md)
+		gi_pcln_load(&m, md, &p, err, sizeof err);
 	CHECK(p != NULL);
 	uint64_t text = 0, etext = 0;
 	if (p) {
 		uint64_t hdr[24];
-		gi_mem_read(&m, md, hdr, sizeof hdr);
+		gi_remote_read(&m, md, hdr, sizeof hdr);
 		text = hdr[22];
 		etext = hdr[23];
 		uint64_t main_addr;
@@ -58,7 +60,7 @@ static int run(const char *bin)
 	}
 	static uint8_t stk[8192];
 	uint64_t pcs[64];
-	struct gi_frame fr[64];
+	struct gi_pcln_frame fr[64];
 	int worst = 0, bad = 0;
 	for (int it = 0; p && it < 20000; it++) {
 		size_t len = next() % sizeof stk;
@@ -92,7 +94,7 @@ static int run(const char *bin)
 	CHECK(bad == 0);
 	printf("20000 garbage stacks: deepest %d frames, none out of bounds\n", worst);
 	gi_pcln_free(p);
-	gi_mem_close(&m);
+	gi_remote_close(&m);
 	gi_dwarf_close(dw);
 	gi_elf_close(&elf);
 	kill(pid, SIGKILL);

@@ -1,5 +1,5 @@
 /* Unit tests for util.c (formatting, tables) and the GOINSPECT_FAULT parser. */
-#include "target.h"
+#include "base/base.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -46,12 +46,12 @@ int main(void)
 	gi_strmap_free(&m);
 
 	setenv("GOINSPECT_FAULT", "kill-target,stop-sleep=250", 1);
-	CHECK_STR(gi_fault("stop-sleep"), "250");
-	CHECK_STR(gi_fault("kill-target"), "");
-	CHECK(gi_fault("stop") == NULL);
-	CHECK(gi_fault("other") == NULL);
+	CHECK_STR(gi_fault(GI_FAULT_STOP_SLEEP), "250");
+	CHECK_STR(gi_fault(GI_FAULT_KILL_TARGET), "");
+	CHECK(gi_fault(GI_FAULT_TABLE) == NULL);
+	CHECK(gi_fault(GI_FAULT_NO_DWARF) == NULL);
 	unsetenv("GOINSPECT_FAULT");
-	CHECK(gi_fault("kill-target") == NULL);
+	CHECK(gi_fault(GI_FAULT_KILL_TARGET) == NULL);
 
 	char *s = xasprintf("%s-%d", "x", 42);
 	CHECK_STR(s, "x-42");

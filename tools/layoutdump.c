@@ -4,7 +4,7 @@
  *   layoutdump BINARY GOVERSION
  *   layoutdump --vars BINARY      the globals' link-time addresses, "global NAME 0xADDR"
  */
-#include "target.h"
+#include "goruntime/goruntime.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +49,7 @@ static int print_vars(const char *bin)
 	char err[256];
 	struct gi_dwarf *d = NULL;
 	if (gi_elf_open(&elf, bin, err, sizeof err) != 0 ||
-	    !(d = gi_dwarf_open(&elf, err, sizeof err))) {
+	    gi_dwarf_open(&elf, &d, err, sizeof err) != 0) {
 		fprintf(stderr, "layoutdump: %s: %s\n", bin, err);
 		return 1;
 	}
@@ -77,8 +77,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "layoutdump: %s: %s\n", argv[1], err);
 		return 1;
 	}
-	struct gi_dwarf *d = gi_dwarf_open(&elf, err, sizeof err);
-	if (!d) {
+	struct gi_dwarf *d;
+	if (gi_dwarf_open(&elf, &d, err, sizeof err) != 0) {
 		fprintf(stderr, "layoutdump: %s: %s\n", argv[1], err);
 		return 1;
 	}

@@ -1,5 +1,5 @@
 /* libFuzzer harness: the .go.buildinfo parser and the Go version parser. */
-#include "goinspect.h"
+#include "goruntime/goruntime.h"
 
 #include <string.h>
 

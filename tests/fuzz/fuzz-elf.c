@@ -1,6 +1,6 @@
 /* libFuzzer harness: the ELF reader (sections, compressed sections, build id, symbols, the
  * bytes behind an address) and the build information it leads to. */
-#include "goinspect.h"
+#include "goruntime/goruntime.h"
 
 #include <stdio.h>
 #include <string.h>

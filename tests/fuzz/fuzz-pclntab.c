@@ -4,7 +4,7 @@
  * Input: 8 bytes, little endian, the offset of moduledata in the image; then the image, mapped
  * at address 0x400000. The seeds are images of real programs' moduledata, pclntab and
  * text (made at test time from the fixtures). */
-#include "target.h"
+#include "goruntime/goruntime.h"
 
 #include <string.h>
 
@@ -18,15 +18,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uint64_t mdoff;
 	memcpy(&mdoff, data, 8);
-	struct gi_mem m;
-	gi_mem_open_buffer(&m, BASE, data + 8, size - 8);
+	struct gi_remote m;
+	gi_remote_open_buffer(&m, BASE, data + 8, size - 8);
 	char err[256];
-	struct gi_pcln *p = gi_pcln_load(&m, BASE + mdoff, err, sizeof err);
-	if (!p)
+	struct gi_pcln *p;
+	if (gi_pcln_load(&m, BASE + mdoff, &p, err, sizeof err) != 0)
 		return 0;
 	/* Look up and unwind from pcs spread over the image, and over a stack made of the
 	 * image's own words. */
-	struct gi_frame fr[32];
+	struct gi_pcln_frame fr[32];
 	uint64_t pcs[64];
 	size_t words = (size - 8) / 8;
 	for (size_t i = 0; i < 64 && words; i++) {

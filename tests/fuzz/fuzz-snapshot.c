@@ -1,5 +1,5 @@
 /* libFuzzer harness: the snapshot reader, and show, show --json and diff on what it accepts. */
-#include "goinspect.h"
+#include "output/output.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Makes a seed for fuzz-pclntab from a Go program that is not position independent and keeps
  * its symbols: 8 bytes (little endian) of runtime.firstmoduledata's offset from 0x400000, then
  * the program's loaded image from 0x400000 (its file bytes; zero where it has none). */
-#include "goinspect.h"
+#include "goruntime/goruntime.h"
 
 #include <stdio.h>
 #include <stdlib.h>

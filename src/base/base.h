@@ -1,0 +1,139 @@
+/* base: what every layer may use. Allocation that never returns NULL, the messages goinspect
+ * prints, sizes and durations as text, small tables, little-endian reads, fault points.
+ *
+ * The layers, bottom to top (a folder may include only its own header and those below it;
+ * see HACKING.md):
+ *   base       this folder
+ *   target     the operating system: /proc, ELF files, ptrace, remote memory, native stacks
+ *   goruntime  knowledge of the Go runtime: releases, layouts, DWARF, tables, pclntab, globals
+ *   model      the snapshot: every struct once, its teardown, its JSON reader and writer
+ *   capture    reading a live program into a snapshot (one entry point, gi_capture)
+ *   analysis   what grew between snapshots: diff, trend, noise, verdict, --fail-on
+ *   output     text, JSON, HTML, pprof and folded stacks
+ *   cli        the command line: one file per command
+ *
+ * Error convention, for every layer below cli:
+ *  - A function that can fail returns int: 0 on success, a negative errno value on failure
+ *    (-ESRCH: the process is gone; -EPERM/-EACCES: not permitted; -ETIMEDOUT: the stop bound
+ *    passed; -EINTR: a signal was caught; -EFAULT: memory unreadable; -ENOENT: not found;
+ *    -EINVAL: data that makes no sense; -ENOTSUP: a Go release or build it cannot read).
+ *  - Where a user must be told why, the function also takes `char *err, size_t errlen` and
+ *    writes one line there (no "goinspect:" prefix, no newline); the errno says what kind of
+ *    failure it was, so no caller ever reads the text to decide what to do.
+ *  - A constructor returns its object through an out parameter (`struct x **out`), never
+ *    NULL for failure.
+ *  - What is read only in part is not a failure: it is recorded in the snapshot (its
+ *    warnings, and the `partial` flag), and the function returns 0.
+ * Allocation failure is not an error return: xmalloc and friends print one line and exit with
+ * status 70 (EX_SOFTWARE), after gi_fatal_hook (set while the target is stopped, to resume it).
+ */
+#ifndef GI_BASE_H
+#define GI_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+/* ---- messages (util.c) ---- */
+extern const char *gi_progname;
+void gi_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* "goinspect: ...\n" */
+void gi_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* "goinspect: warning: ...\n" */
+
+/* ---- allocation (util.c) ---- */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);                       /* NULL stays NULL */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Called on out-of-memory before exiting; the target layer sets it to resume the target. */
+extern void (*gi_fatal_hook)(void);
+
+/* ---- text (util.c) ---- */
+/* Text read from the target can hold any bytes; the snapshot is JSON, which is UTF-8. */
+bool gi_utf8_valid(const char *s);
+char *gi_utf8_fix(const char *s);                   /* invalid bytes become '?' */
+/* "512 B", "4.0 KiB", "12.3 MiB", "1.50 GiB"; with sign: "+4.0 KiB", "-1 B", "0 B" */
+const char *gi_fmt_size(char *buf, size_t n, int64_t bytes, bool sign);
+/* "850 us", "3.2 ms", "1.25 s" */
+const char *gi_fmt_duration(char *buf, size_t n, uint64_t ns);
+/* The same, into a buffer that lives until the end of the enclosing full expression. */
+#define GI_SIZE(v) gi_fmt_size((char[32]){0}, 32, (int64_t)(v), false)
+#define GI_DSIZE(v) gi_fmt_size((char[32]){0}, 32, (int64_t)(v), true)
+#define GI_DUR(v) gi_fmt_duration((char[32]){0}, 32, (v))
+/* The last element of a path ("main.go" of "/src/app/main.go"); "?" for NULL. */
+const char *gi_basename(const char *path);
+
+uint64_t gi_now_ns(void);                           /* CLOCK_MONOTONIC */
+
+/* ---- little-endian reads of copied memory (every target is little-endian) ---- */
+static inline uint64_t gi_le64(const void *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+static inline uint32_t gi_le32(const void *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+/* An unsigned integer of size bytes (1, 2, 4 or 8; larger sizes read their first 8). */
+static inline uint64_t gi_le(const void *p, uint64_t size)
+{
+	uint64_t v = 0;
+	memcpy(&v, p, size > 8 ? 8 : size);
+	if (size < 8)
+		v &= (1ull << (8 * size)) - 1;
+	return v;
+}
+
+/* ---- small tables (util.c) ---- */
+/* An ordered table of key -> count (goroutines per status, ...). Keys are owned copies. */
+struct gi_kv {
+	char *key;
+	uint64_t count;
+};
+struct gi_counts {
+	struct gi_kv *v;
+	size_t n, cap;
+};
+void gi_counts_add(struct gi_counts *c, const char *key, uint64_t n);
+uint64_t gi_counts_get(const struct gi_counts *c, const char *key);
+void gi_counts_sort_desc(struct gi_counts *c); /* by count descending, then key */
+uint64_t gi_counts_sum(const struct gi_counts *c);
+void gi_counts_free(struct gi_counts *c);
+
+/* An ordered list of key -> string (build settings, labels). */
+struct gi_strpair {
+	char *key, *value;
+};
+struct gi_strmap {
+	struct gi_strpair *v;
+	size_t n, cap;
+};
+void gi_strmap_add(struct gi_strmap *m, const char *key, const char *value);
+const char *gi_strmap_get(const struct gi_strmap *m, const char *key);
+void gi_strmap_free(struct gi_strmap *m);
+
+/* ---- fault points (fault.c): GOINSPECT_FAULT=point[=value],... for the tests ---- */
+enum gi_fault_point {
+	GI_FAULT_STOP_SLEEP,      /* stop-sleep=MS: copying in the stop takes MS longer */
+	GI_FAULT_KILL_TARGET,     /* kill-target: the target dies while it is stopped */
+	GI_FAULT_STACKS_TIMEOUT,  /* stacks-timeout: the stop bound passes while stacks are copied */
+	GI_FAULT_NO_DWARF,        /* no-dwarf: the binary's DWARF is ignored, as if stripped */
+	GI_FAULT_TABLE,           /* table=MINOR: the built-in table of go1.MINOR is used */
+	GI_FAULT_PRINT_GLOBALS,   /* print-globals: globals located without symbols, on stderr */
+	GI_FAULT_NATIVE_NO_FILES, /* native-no-files: no mapped file can be opened */
+	GI_FAULT_READ_GARBAGE,    /* read-garbage=SEED[:RATE]: remote reads return corrupted bytes */
+	GI_FAULT_COUNT
+};
+/* The point's value ("" when given bare), or NULL when it is not set. A GOINSPECT_FAULT that
+ * names no known point is refused at the first call, with one line and exit status 64. */
+const char *gi_fault(enum gi_fault_point p);
+
+#endif

@@ -1,0 +1,120 @@
+/* cmd-snapshot.c: goinspect snapshot PID: capture (capture/), write, summarise. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <time.h>
+
+const char gi_usage_snapshot[] =
+	"usage: goinspect snapshot [-o FILE] [--max-stop DURATION] [--consistent | --no-stop]\n"
+	"                          [--debuginfo FILE] [--gzip] [-q] PID\n"
+	"\n"
+	"Attach to PID (PTRACE_SEIZE, every thread), copy the goroutines, the stacks of those\n"
+	"not parked and the runtime's counters, detach, copy the parked goroutines' stacks\n"
+	"(and check that they did not move), read /proc/PID/smaps and write the snapshot.\n"
+	"\n"
+	"  -o, --output FILE       write FILE (default ./goinspect-PID-YYYYMMDDTHHMMSSZ.snap)\n"
+	"      --max-stop DURATION bound on how long the target stays stopped (default 2s;\n"
+	"                          e.g. 500ms, 1.5s, 2). Past it goinspect resumes the\n"
+	"                          target and writes a snapshot flagged partial (exit 1)\n"
+	"      --consistent        copy every goroutine's stack during the stop (a longer\n"
+	"                          pause; no goroutine can move before its stack is read)\n"
+	"      --no-stop           do not stop the program at all: read it while it runs,\n"
+	"                          then read every goroutine again and leave out of the\n"
+	"                          groups (and count) those that moved meanwhile\n"
+	"      --debuginfo FILE    take DWARF from FILE, an unstripped copy (or the separate\n"
+	"                          debug file) of the program's build: its build id must\n"
+	"                          match. Without DWARF, layouts come from built-in tables\n"
+	"                          (or from debuginfod when DEBUGINFOD_URLS is set)\n"
+	"  -z, --gzip              compress the snapshot with gzip\n"
+	"  -q, --quiet             print only the snapshot's file name\n"
+	"  -h, --help              this help\n";
+
+static void default_name(char *buf, size_t n, int pid, time_t when)
+{
+	struct tm tm;
+	gmtime_r(&when, &tm);
+	snprintf(buf, n, "goinspect-%d-%04d%02d%02dT%02d%02d%02dZ.snap", pid, tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int gi_cmd_snapshot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"max-stop", required_argument, NULL, 'm'},
+		{"gzip", no_argument, NULL, 'z'},
+		{"no-stop", no_argument, NULL, 'N'},
+		{"debuginfo", required_argument, NULL, 'D'},
+		{"consistent", no_argument, NULL, 'C'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	const char *usage = gi_usage_snapshot;
+	struct gi_capture_opts co = {.max_stop_ns = 2000000000};
+	const char *out = NULL;
+	bool gz = false, quiet = false;
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+o:zqh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'o': out = optarg; break;
+		case 'm': {
+			int64_t v = gi_parse_duration(optarg);
+			if (v <= 0)
+				return gi_usage_error(usage, "bad --max-stop '%s' (e.g. 2s, 500ms)", optarg);
+			co.max_stop_ns = (uint64_t)v;
+			break;
+		}
+		case 'z': gz = true; break;
+		case 'N': co.no_stop = true; break;
+		case 'D': co.debuginfo = optarg; break;
+		case 'C': co.consistent = true; break;
+		case 'q': quiet = true; break;
+		case 'h': fputs(usage, stdout); return GI_EXIT_OK;
+		default: return gi_usage_error(usage, "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return gi_usage_error(usage, "snapshot takes one PID");
+	if (co.no_stop && co.consistent)
+		return gi_usage_error(usage, "--consistent needs the stop that --no-stop omits");
+	co.pid = gi_parse_pid(argv[optind]);
+	if (co.pid < 0)
+		return gi_usage_error(usage, "'%s' is not a process ID", argv[optind]);
+
+	time_t wall = time(NULL);
+	struct gi_snapshot s;
+	struct gi_capture_result res;
+	int rc;
+	switch (gi_capture(&co, &s, &res)) {
+	case GI_CAPTURE_OK: rc = GI_EXIT_OK; break;
+	case GI_CAPTURE_NOT_PERMITTED: rc = GI_EXIT_PERM; break;
+	case GI_CAPTURE_NO_TARGET: default: rc = GI_EXIT_TARGET; break;
+	}
+	if (rc != GI_EXIT_OK) {
+		gi_err("%s", res.message);
+		gi_snapshot_free(&s);
+		return rc;
+	}
+	char name[128], err[512];
+	if (!out) {
+		default_name(name, sizeof name, co.pid, wall);
+		out = name;
+	}
+	if (gi_snapshot_write(&s, out, gz, err, sizeof err) != 0) {
+		gi_err("cannot write %s: %s", out, err);
+		gi_snapshot_free(&s);
+		return GI_EXIT_IO;
+	}
+	if (quiet)
+		printf("%s\n", out);
+	else
+		gi_report_summary(stdout, &s, out);
+	if (fflush(stdout) != 0 && gi_signal_caught)
+		gi_signals_die();
+	rc = s.partial ? GI_EXIT_PARTIAL : GI_EXIT_OK;
+	gi_snapshot_free(&s);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/* common.c: what the commands share: usage errors, option values, reading snapshots. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int gi_usage_error(const char *usage, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	const char *nl = strchr(usage, '\n');
+	gi_err("%s", buf);
+	fprintf(stderr, "%.*s\nTry 'goinspect --help'.\n", (int)(nl ? nl - usage : 0), usage);
+	return GI_EXIT_USAGE;
+}
+
+int64_t gi_parse_duration(const char *s)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -1;
+	double mult = 1e9;
+	if (!strcmp(end, "") || !strcmp(end, "s"))
+		mult = 1e9;
+	else if (!strcmp(end, "ms"))
+		mult = 1e6;
+	else if (!strcmp(end, "us"))
+		mult = 1e3;
+	else if (!strcmp(end, "ns"))
+		mult = 1;
+	else if (!strcmp(end, "m"))
+		mult = 60e9;
+	else
+		return -1;
+	double ns = v * mult;
+	if (ns > 3600e9)
+		return -1;
+	return (int64_t)ns;
+}
+
+int gi_parse_pid(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v <= 0 || v > INT_MAX)
+		return -1;
+	return (int)v;
+}
+
+bool gi_color_auto(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (nc && *nc)
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+int gi_load(const char *path, struct gi_snapshot *s)
+{
+	char err[512];
+	if (gi_snapshot_read(path, s, err, sizeof err) != 0) {
+		gi_err("%s: %s", path, err);
+		return GI_EXIT_SNAPFILE;
+	}
+	return 0;
+}
+
+int gi_finish_output(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		gi_err("error writing output: %s", strerror(errno));
+		return GI_EXIT_IO;
+	}
+	return GI_EXIT_OK;
+}

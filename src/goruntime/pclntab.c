@@ -1,0 +1,488 @@
+/* pclntab.c: function names from the runtime's own function table (.gopclntab).
+ *
+ * The tables are found through the live runtime.firstmoduledata, whose slices the runtime has
+ * already relocated, so the same code serves static, PIE and externally linked binaries:
+ *   moduledata: pcHeader *pcHeader @0, funcnametab []byte @8, cutab @32, filetab @56,
+ *               pctab @80, pclntable []byte @104, ftab []functab @128, findfunctab @152,
+ *               minpc @160, maxpc @168, text @176, etext @184  (Go 1.18 through 1.26)
+ *   functab:    {entryoff u32 (from moduledata.text), funcoff u32 (into pclntable)}
+ *   _func:      entryOff u32 @0, nameOff i32 @4, args @8, deferreturn @12, pcsp u32 @16,
+ *               pcfile u32 @20, pcln u32 @24, npcdata u32 @28, cuOffset u32 @32,
+ *               1.18/1.19 (magic 0xfffffff0): funcID u8 @36, flag @37, nfuncdata @39 (size 40)
+ *               1.20+     (magic 0xfffffff1): startLine i32 @36, funcID @40, flag @41,
+ *                                             nfuncdata @43 (size 44)
+ *               then pcdata [npcdata]u32 and funcdata [nfuncdata]u32 (offsets from gofunc).
+ *   pc-value tables: pairs of zig-zag value deltas and pc deltas (uvarints), from the entry.
+ *   inline tree (funcdata 3, indexed by pcdata 2):
+ *               1.19: {parent i16, funcID u8, _, file i32, line i32, nameoff i32, parentPc i32}
+ *               1.20+: {funcID u8, _ [3], nameOff i32, parentPc i32, startLine i32}
+ * The tables are immutable after start-up, so they are read before the target is stopped.
+ */
+#include "goruntime/goruntime.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TABLE (512u << 20)
+
+struct inl_cache {
+	uint64_t funcoff;
+	uint8_t *tree;     /* NULL: the function has no inline tree */
+	size_t len;
+};
+
+struct gi_pcln {
+	struct gi_remote *mem;
+	bool go120;        /* _func and inlinedCall layouts of Go 1.20 and later */
+	uint64_t gofunc;
+	int wrapper_id;    /* FuncID of compiler-generated wrappers (its value moves between
+	                    * releases), learned from the binary; -1 if unknown */
+	uint8_t *cutab, *filetab, *pctab;
+	size_t ncutab, nfiletab, npctab;
+	struct inl_cache *inl;
+	size_t ninl, capinl;
+	uint64_t text, etext;
+	uint8_t *funcnames;
+	size_t nfuncnames;
+	uint8_t *pclntable;
+	size_t npclntable;
+	uint32_t *ftab;    /* 2 words per entry */
+	size_t nftab;      /* entries, including the end marker */
+	struct pc_info *pcache;  /* the unwinder's per-pc answers (direct-mapped) */
+};
+
+/* What the unwinder needs to know of a pc; goroutine stacks repeat few pcs, so a lookup in
+ * the function table and a pc-value decoding are made once per pc, not once per frame. */
+struct pc_info {
+	uint64_t pc;       /* 0: empty slot */
+	int32_t delta;     /* frame size, -1 if unknown */
+	bool top;          /* a top frame or not Go code */
+	bool known;        /* the pc is in the function table */
+};
+#define PCACHE_BITS 14
+
+static uint8_t *read_slice(struct gi_remote *m, const uint8_t *hdr, size_t elem, size_t *n,
+                           const char *what, char *err, size_t errlen)
+{
+	uint64_t ptr = gi_le64(hdr), len = gi_le64(hdr + 8);
+	if (!ptr || !len || len > MAX_TABLE / elem) {
+		snprintf(err, errlen, "implausible moduledata.%s (len %llu)", what,
+		         (unsigned long long)len);
+		return NULL;
+	}
+	uint8_t *buf = xmalloc(len * elem);
+	int r = gi_remote_read(m, ptr, buf, len * elem);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot read moduledata.%s: %s", what, strerror(-r));
+		free(buf);
+		return NULL;
+	}
+	*n = len;
+	return buf;
+}
+
+static const char *name_at(struct gi_pcln *p, int64_t nameoff);
+static uint32_t fu32(struct gi_pcln *p, uint64_t funcoff, unsigned off);
+static uint8_t fu8(struct gi_pcln *p, uint64_t funcoff, unsigned off);
+
+int gi_pcln_load(struct gi_remote *m, uint64_t md, struct gi_pcln **out, char *err,
+                 size_t errlen)
+{
+	uint8_t hdr[336];
+	*out = NULL;
+	int r = gi_remote_read(m, md, hdr, sizeof hdr);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot read runtime.firstmoduledata: %s", strerror(-r));
+		return r;
+	}
+	uint32_t magic = 0;
+	if (gi_remote_read(m, gi_le64(hdr), &magic, 4) != 0 || (magic != 0xfffffff0 && magic != 0xfffffff1)) {
+		snprintf(err, errlen, "unknown function table (pcHeader magic %#x)", magic);
+		return -ENOTSUP;
+	}
+	struct gi_pcln *p = xcalloc(1, sizeof *p);
+	p->mem = m;
+	p->go120 = magic == 0xfffffff1;
+	p->gofunc = gi_le64(hdr + (p->go120 ? 320 : 304));
+	p->text = gi_le64(hdr + 176);
+	p->etext = gi_le64(hdr + 184);
+	p->funcnames = read_slice(m, hdr + 8, 1, &p->nfuncnames, "funcnametab", err, errlen);
+	if (p->funcnames)
+		p->pclntable = read_slice(m, hdr + 104, 1, &p->npclntable, "pclntable", err, errlen);
+	if (p->pclntable)
+		p->ftab = (uint32_t *)read_slice(m, hdr + 128, 8, &p->nftab, "ftab", err, errlen);
+	if (p->ftab)
+		p->cutab = read_slice(m, hdr + 32, 4, &p->ncutab, "cutab", err, errlen);
+	if (p->cutab)
+		p->filetab = read_slice(m, hdr + 56, 1, &p->nfiletab, "filetab", err, errlen);
+	if (p->filetab)
+		p->pctab = read_slice(m, hdr + 80, 1, &p->npctab, "pctab", err, errlen);
+	if (!p->pctab || p->nftab < 2 || p->etext <= p->text) {
+		if (p->pctab)
+			snprintf(err, errlen, "implausible function table");
+		gi_pcln_free(p);
+		return -EINVAL;
+	}
+	p->wrapper_id = -1;
+	for (size_t i = 0; i + 1 < p->nftab; i++) {
+		uint64_t fo = p->ftab[2 * i + 1];
+		if (fo + 44 > p->npclntable)
+			continue;
+		const char *name = name_at(p, (int32_t)fu32(p, fo, 4));
+		/* The FuncID enum ends with systemstack, systemstack_switch, wrapper in every
+		 * release (1.19: 21, 1.26: 23), and every binary has runtime.systemstack_switch. */
+		if (name && !strcmp(name, "runtime.systemstack_switch")) {
+			p->wrapper_id = fu8(p, fo, p->go120 ? 40 : 36) + 1;
+			break;
+		}
+	}
+	*out = p;
+	return 0;
+}
+
+/* funcoff of the function holding pc, or UINT64_MAX. */
+static uint64_t find_func(struct gi_pcln *p, uint64_t pc)
+{
+	if (!p || pc < p->text || pc >= p->etext)
+		return UINT64_MAX;
+	uint64_t off = pc - p->text;
+	size_t nf = p->nftab - 1;  /* the last entry marks the end of text */
+	if (off < p->ftab[0] || off >= p->ftab[2 * nf])
+		return UINT64_MAX;
+	size_t lo = 0, hi = nf;    /* the last entry with entryoff <= off */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (p->ftab[2 * mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	uint64_t funcoff = p->ftab[2 * lo + 1];
+	if (funcoff + 44 > p->npclntable)
+		return UINT64_MAX;
+	return funcoff;
+}
+
+static uint32_t fu32(struct gi_pcln *p, uint64_t funcoff, unsigned off)
+{
+	uint32_t v;
+	memcpy(&v, p->pclntable + funcoff + off, 4);
+	return v;
+}
+
+static uint8_t fu8(struct gi_pcln *p, uint64_t funcoff, unsigned off)
+{
+	return p->pclntable[funcoff + off];
+}
+
+static uint64_t func_entry(struct gi_pcln *p, uint64_t funcoff)
+{
+	return p->text + fu32(p, funcoff, 0);
+}
+
+static const char *name_at(struct gi_pcln *p, int64_t nameoff)
+{
+	if (nameoff <= 0 || (uint64_t)nameoff >= p->nfuncnames)
+		return NULL;
+	const char *name = (const char *)p->funcnames + nameoff;
+	return memchr(name, 0, p->nfuncnames - (size_t)nameoff) ? name : NULL;
+}
+
+static bool uvarint(const uint8_t *q, size_t len, size_t *i, uint32_t *v)
+{
+	uint32_t x = 0;
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		if (*i >= len)
+			return false;
+		uint8_t b = q[(*i)++];
+		x |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* One step of a pc-value table: the next value delta (zig-zag) and pc delta. False at the end
+ * of the table (a zero value delta after the first step) or on a malformed entry. */
+static bool step(const uint8_t *q, size_t len, size_t *i, bool first, int32_t *val, uint64_t *pc)
+{
+	uint32_t uv, pcd;
+	if (*i >= len || (q[*i] == 0 && !first))
+		return false;
+	if (!uvarint(q, len, i, &uv) || !uvarint(q, len, i, &pcd))
+		return false;
+	/* wraps, as the runtime's int32 arithmetic does (no signed overflow on junk tables) */
+	*val = (int32_t)((uint32_t)*val + (-(uv & 1) ^ (uv >> 1)));
+	*pc += pcd;  /* PC quantum 1 on amd64 */
+	return true;
+}
+
+/* The runtime's pcvalue: the value of table `off` at targetpc, -1 if none. With targetpc
+ * UINT64_MAX, the largest value the table takes instead. */
+static int32_t pcvalue(struct gi_pcln *p, uint64_t funcoff, uint32_t off, uint64_t targetpc)
+{
+	if (off == 0 || off >= p->npctab)
+		return -1;
+	const uint8_t *q = p->pctab + off;
+	size_t len = p->npctab - off, i = 0;
+	uint64_t pc = func_entry(p, funcoff);
+	int32_t val = -1, max = -1;
+	for (int n = 0; n < 1000000 && step(q, len, &i, n == 0, &val, &pc); n++) {
+		if (targetpc == UINT64_MAX) {
+			if (val > max)
+				max = val;
+		} else if (targetpc < pc) {
+			return val;
+		}
+	}
+	return targetpc == UINT64_MAX ? max : -1;
+}
+
+static unsigned off_nfuncdata(struct gi_pcln *p)
+{
+	return p->go120 ? 43 : 39;
+}
+
+static int32_t pcdata(struct gi_pcln *p, uint64_t funcoff, uint32_t table, uint64_t pc)
+{
+	uint32_t npcdata = fu32(p, funcoff, 28);
+	if (table >= npcdata)
+		return -1;
+	uint64_t at = funcoff + off_nfuncdata(p) + 1 + 4 * (uint64_t)table;
+	if (at + 4 > p->npclntable)
+		return -1;
+	uint32_t off;
+	memcpy(&off, p->pclntable + at, 4);
+	return pcvalue(p, funcoff, off, pc);
+}
+
+/* The inline tree of a function (read from the target on first use, then cached). */
+static const uint8_t *inline_tree(struct gi_pcln *p, uint64_t funcoff, size_t *len)
+{
+	for (size_t i = 0; i < p->ninl; i++)
+		if (p->inl[i].funcoff == funcoff) {
+			*len = p->inl[i].len;
+			return p->inl[i].tree;
+		}
+	if (p->ninl == p->capinl) {
+		p->capinl = p->capinl ? 2 * p->capinl : 64;
+		p->inl = xrealloc(p->inl, p->capinl * sizeof *p->inl);
+	}
+	struct inl_cache *c = &p->inl[p->ninl++];
+	c->funcoff = funcoff;
+	c->tree = NULL;
+	c->len = 0;
+	uint32_t npcdata = fu32(p, funcoff, 28);
+	uint8_t nfuncdata = fu8(p, funcoff, off_nfuncdata(p));
+	if (nfuncdata > 3 && npcdata < 1000) {
+		uint64_t at = funcoff + off_nfuncdata(p) + 1 + 4 * (uint64_t)npcdata + 4 * 3;
+		uint32_t off;
+		if (at + 4 <= p->npclntable) {
+			memcpy(&off, p->pclntable + at, 4);
+			if (off != UINT32_MAX) {
+				/* The tree's length is not recorded: read as far as the largest index
+				 * in the function's InlTreeIndex table reaches. */
+				size_t esz = p->go120 ? 16 : 20, n = 0;
+				uint32_t toff;
+				memcpy(&toff, p->pclntable + funcoff + off_nfuncdata(p) + 1 + 4 * 2, 4);
+				int32_t maxix = npcdata > 2 ? pcvalue(p, funcoff, toff, UINT64_MAX) : -1;
+				if (maxix >= 0 && maxix < 100000) {
+					n = (size_t)maxix + 1;
+					c->tree = xmalloc(n * esz);
+					if (gi_remote_read(p->mem, p->gofunc + off, c->tree, n * esz) == 0) {
+						c->len = n;
+					} else {
+						free(c->tree);
+						c->tree = NULL;
+					}
+				}
+			}
+		}
+	}
+	*len = c->len;
+	return c->tree;
+}
+
+static void file_line(struct gi_pcln *p, uint64_t funcoff, uint64_t pc, const char **file,
+                      int *line)
+{
+	*file = "?";
+	*line = pcvalue(p, funcoff, fu32(p, funcoff, 24), pc);
+	int32_t fileno = pcvalue(p, funcoff, fu32(p, funcoff, 20), pc);
+	uint64_t cu = fu32(p, funcoff, 32);
+	if (fileno < 0 || cu + (uint64_t)fileno >= p->ncutab)
+		return;
+	uint32_t foff;
+	memcpy(&foff, p->cutab + 4 * (cu + (uint64_t)fileno), 4);
+	if (foff == UINT32_MAX || foff >= p->nfiletab)
+		return;
+	const char *f = (const char *)p->filetab + foff;
+	if (memchr(f, 0, p->nfiletab - foff))
+		*file = f;
+}
+
+int gi_pcln_frames(struct gi_pcln *p, uint64_t pc, bool ret, struct gi_pcln_frame *out, int max)
+{
+	uint64_t funcoff = find_func(p, pc);
+	if (funcoff == UINT64_MAX || max <= 0)
+		return 0;
+	uint64_t entry = func_entry(p, funcoff);
+	uint64_t tracepc = (ret && pc > entry) ? pc - 1 : pc;
+	int n = 0;
+	size_t ntree = 0;
+	const uint8_t *tree = NULL;
+	int32_t ix = pcdata(p, funcoff, 2, tracepc);
+	if (ix >= 0)
+		tree = inline_tree(p, funcoff, &ntree);
+	for (int depth = 0; ix >= 0 && tree && (size_t)ix < ntree && n < max - 1 && depth < 100;
+	     depth++) {
+		const uint8_t *e = tree + (size_t)ix * (p->go120 ? 16 : 20);
+		int32_t nameoff, parentpc;
+		memcpy(&nameoff, e + (p->go120 ? 4 : 12), 4);
+		memcpy(&parentpc, e + (p->go120 ? 8 : 16), 4);
+		const char *name = name_at(p, nameoff);
+		struct gi_pcln_frame *f = &out[n++];
+		f->func = name ? name : "?";
+		file_line(p, funcoff, tracepc, &f->file, &f->line);
+		f->pc = pc;
+		f->entry = entry;
+		f->inlined = true;
+		f->wrapper = p->wrapper_id >= 0 && e[p->go120 ? 0 : 2] == (uint8_t)p->wrapper_id;
+		tracepc = entry + (uint64_t)parentpc;
+		ix = pcdata(p, funcoff, 2, tracepc);
+	}
+	struct gi_pcln_frame *f = &out[n++];
+	const char *name = name_at(p, (int32_t)fu32(p, funcoff, 4));
+	f->func = name ? name : "?";
+	file_line(p, funcoff, tracepc, &f->file, &f->line);
+	f->pc = pc;
+	f->entry = entry;
+	f->inlined = false;
+	f->wrapper = p->wrapper_id >= 0 && fu8(p, funcoff, p->go120 ? 40 : 36) == (uint8_t)p->wrapper_id;
+	return n;
+}
+
+int gi_pcln_spdelta(struct gi_pcln *p, uint64_t pc, int64_t *delta)
+{
+	uint64_t funcoff = find_func(p, pc);
+	if (funcoff == UINT64_MAX)
+		return -ENOENT;
+	int32_t d = pcvalue(p, funcoff, fu32(p, funcoff, 16), pc);
+	if (d < 0)
+		return -ENOENT;
+	*delta = d;
+	return 0;
+}
+
+bool gi_pcln_is_topframe(struct gi_pcln *p, uint64_t pc)
+{
+	uint64_t funcoff = find_func(p, pc);
+	if (funcoff == UINT64_MAX)
+		return true;
+	if (fu8(p, funcoff, p->go120 ? 41 : 37) & 1)  /* FuncFlagTopFrame */
+		return true;
+	const char *name = name_at(p, (int32_t)fu32(p, funcoff, 4));
+	return name && (!strcmp(name, "runtime.goexit") || !strcmp(name, "runtime.mstart") ||
+	                !strcmp(name, "runtime.rt0_go") || !strcmp(name, "runtime.mcall") ||
+	                !strcmp(name, "runtime.morestack"));
+}
+
+static const struct pc_info *pc_info(struct gi_pcln *p, uint64_t pc)
+{
+	if (!p->pcache)
+		p->pcache = xcalloc((size_t)1 << PCACHE_BITS, sizeof *p->pcache);
+	struct pc_info *c = &p->pcache[(pc * 0x9e3779b97f4a7c15ull) >> (64 - PCACHE_BITS)];
+	if (c->pc == pc && pc)
+		return c;
+	int64_t d = -1;
+	c->pc = pc;
+	c->known = find_func(p, pc) != UINT64_MAX;
+	c->top = gi_pcln_is_topframe(p, pc);
+	c->delta = !c->top && gi_pcln_spdelta(p, pc, &d) == 0 && d <= INT32_MAX ? (int32_t)d : -1;
+	return c;
+}
+
+int gi_unwind(struct gi_pcln *p, uint64_t pc, uint64_t sp, const uint8_t *stk, uint64_t stk_base,
+              size_t stk_len, uint64_t *pcs, int max, bool *truncated)
+{
+	int n = 0;
+	*truncated = false;
+	while (n < max) {
+		const struct pc_info *c = pc_info(p, pc);
+		if (c->top) {
+			if (!c->known)
+				*truncated = true;  /* not Go code: garbage or a torn stack */
+			return n;
+		}
+		pcs[n++] = pc;
+		int64_t delta = c->delta;
+		if (delta < 0) {
+			*truncated = true;
+			return n;
+		}
+		uint64_t fp = sp + (uint64_t)delta + 8;  /* past the return address */
+		if (fp < sp || fp - 8 < stk_base || fp > stk_base + stk_len) {
+			*truncated = true;
+			return n;
+		}
+		uint64_t lr;
+		memcpy(&lr, stk + (fp - 8 - stk_base), 8);
+		pc = lr;
+		sp = fp;
+	}
+	*truncated = true;
+	return n;
+}
+
+const char *gi_pcln_funcname(struct gi_pcln *p, uint64_t pc)
+{
+	uint64_t funcoff = find_func(p, pc);
+	return funcoff == UINT64_MAX ? NULL : name_at(p, (int32_t)fu32(p, funcoff, 4));
+}
+
+const char *gi_pcln_func_at(struct gi_pcln *p, uint64_t pc, uint64_t *entry)
+{
+	uint64_t funcoff = find_func(p, pc);
+	if (funcoff == UINT64_MAX)
+		return NULL;
+	*entry = func_entry(p, funcoff);
+	return name_at(p, (int32_t)fu32(p, funcoff, 4));
+}
+
+void gi_pcln_free(struct gi_pcln *p)
+{
+	if (!p)
+		return;
+	free(p->pcache);
+	free(p->funcnames);
+	free(p->pclntable);
+	free(p->ftab);
+	free(p->cutab);
+	free(p->filetab);
+	free(p->pctab);
+	for (size_t i = 0; i < p->ninl; i++)
+		free(p->inl[i].tree);
+	free(p->inl);
+	free(p);
+}
+
+int gi_pcln_func_range(struct gi_pcln *p, const char *name, uint64_t *entry, uint64_t *end)
+{
+	if (!p)
+		return -ENOENT;
+	for (size_t i = 0; i + 1 < p->nftab; i++) {
+		uint64_t fo = p->ftab[2 * i + 1];
+		if (fo + 8 > p->npclntable)
+			continue;
+		const char *n = name_at(p, (int32_t)fu32(p, fo, 4));
+		if (n && !strcmp(n, name)) {
+			*entry = p->text + p->ftab[2 * i];
+			*end = p->text + p->ftab[2 * i + 2];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,155 @@
+/* model.c: the snapshot's teardown and warnings, and which frame names a stack. */
+#include "model/model.h"
+
+#include <stdlib.h>
+
+void gi_snapshot_add_warning(struct gi_snapshot *s, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	s->warnings = xrealloc(s->warnings, (s->nwarnings + 1) * sizeof *s->warnings);
+	s->warnings[s->nwarnings++] = xstrdup(buf);
+}
+
+static void frame_free(struct gi_frame *f)
+{
+	free(f->func);
+	free(f->file);
+}
+
+void gi_ggroup_free(struct gi_ggroup *g)
+{
+	free(g->wait_reason);
+	gi_counts_free(&g->statuses);
+	for (size_t i = 0; i < g->nframes; i++)
+		frame_free(&g->frames[i]);
+	free(g->frames);
+	frame_free(&g->created_by);
+	gi_strmap_free(&g->labels);
+	memset(g, 0, sizeof *g);
+}
+
+void gi_snapshot_free(struct gi_snapshot *s)
+{
+	for (size_t i = 0; i < s->nnative; i++)
+		gi_native_stack_free(&s->native[i]);
+	free(s->native);
+	for (size_t i = 0; i < s->nall; i++)
+		free(s->all[i].status);
+	free(s->all);
+	for (size_t i = 0; i < s->ngroups; i++)
+		gi_ggroup_free(&s->groups[i]);
+	free(s->groups);
+	free(s->tool_version);
+	free(s->exe);
+	free(s->comm);
+	free(s->go_version);
+	free(s->main_path);
+	free(s->main_version);
+	gi_strmap_free(&s->build_settings);
+	free(s->build_id);
+	free(s->layouts);
+	free(s->time_utc);
+	for (size_t i = 0; i < s->nwarnings; i++)
+		free(s->warnings[i]);
+	free(s->warnings);
+	free(s->gor_error);
+	gi_counts_free(&s->by_status);
+	gi_counts_free(&s->system_by_status);
+	gi_memory_free(&s->mem);
+	gi_heap_free(&s->heap);
+	gi_memprof_free(&s->mprof);
+	memset(s, 0, sizeof *s);
+}
+
+void gi_heap_free(struct gi_heap *h)
+{
+	for (size_t i = 0; i < h->nclasses; i++)
+		gi_counts_free(&h->classes[i].strings);
+	free(h->classes);
+	free(h->error);
+	free(h->next_gc_note);
+	memset(h, 0, sizeof *h);
+}
+
+const struct gi_heap_class *gi_heap_class_find(const struct gi_heap *h, int cls)
+{
+	for (size_t i = 0; i < h->nclasses; i++)
+		if (h->classes[i].cls == cls)
+			return &h->classes[i];
+	return NULL;
+}
+
+const char *const gi_heap_rss_names[GI_HEAP_RSS_N] = {
+	"go_heap_inuse", "go_heap_free", "go_stacks", "runtime_metadata", "thread_stacks",
+	"binary_and_libraries", "outside_go", "other"};
+
+uint64_t *gi_heap_rss_field(struct gi_heap_rss *r, int i)
+{
+	uint64_t *f[GI_HEAP_RSS_N] = {&r->go_heap_inuse, &r->go_heap_free, &r->go_stacks,
+	                              &r->runtime_metadata, &r->thread_stacks,
+	                              &r->binary_and_libraries, &r->outside_go, &r->other};
+	return f[i];
+}
+
+const struct gi_frame *gi_frames_where(const struct gi_frame *f, size_t n, bool outermost_last)
+{
+	for (size_t i = 0; i < n; i++)
+		if (gi_func_is_user(f[i].func))
+			return &f[i];
+	for (size_t i = 0; i < n; i++)
+		if (f[i].func && !gi_func_is_runtime(f[i].func, 0))
+			return &f[i];
+	if (!n)
+		return NULL;
+	return outermost_last ? &f[n - 1] : &f[0];
+}
+
+bool gi_frames_equal(const struct gi_frame *a, size_t na, const struct gi_frame *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (a[i].line != b[i].line || strcmp(a[i].func ? a[i].func : "", b[i].func ? b[i].func : "") ||
+		    strcmp(a[i].file ? a[i].file : "", b[i].file ? b[i].file : ""))
+			return false;
+	return true;
+}
+
+const struct gi_frame *gi_group_where(const struct gi_ggroup *g)
+{
+	return gi_frames_where(g->frames, g->nframes, false);
+}
+
+const struct gi_frame *gi_memsite_where(const struct gi_memsite *m)
+{
+	return gi_frames_where(m->frames, m->nframes, true);
+}
+
+void gi_memprof_free(struct gi_memprof *p)
+{
+	for (size_t i = 0; i < p->nsites; i++) {
+		struct gi_memsite *m = &p->sites[i];
+		free(m->pcs);
+		for (size_t j = 0; j < m->nframes; j++) {
+			free(m->frames[j].func);
+			free(m->frames[j].file);
+		}
+		free(m->frames);
+		for (size_t j = 0; j < m->nhidden; j++) {
+			free(m->hidden[j].func);
+			free(m->hidden[j].file);
+		}
+		free(m->hidden);
+		if (m->symbols)
+			for (size_t j = 0; j < m->nhidden + m->nframes; j++)
+				free(m->symbols[j]);
+		free(m->symbols);
+	}
+	free(p->sites);
+	free(p->note);
+	memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,637 @@
+/* read.c: a snapshot file read back (plain or gzip JSON), every value checked. */
+#include "model/model.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <zlib.h>
+
+#define GI_MAX_INPUT (1024u << 20)
+#define MAX_ITEMS 10000000u
+
+struct rd {
+	char *err;
+	size_t errlen;
+	bool bad;
+};
+
+static void fail(struct rd *r, const char *fmt, ...)
+{
+	if (r->bad)
+		return;
+	r->bad = true;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err, r->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static json_t *obj(struct rd *r, json_t *parent, const char *key, bool required)
+{
+	json_t *v = json_object_get(parent, key);
+	if (!v || json_is_null(v)) {
+		if (required)
+			fail(r, "truncated or corrupt snapshot: no \"%s\" object", key);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not an object", key);
+		return NULL;
+	}
+	return v;
+}
+
+static char *get_str(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not a string", key);
+		return NULL;
+	}
+	return xstrdup(json_string_value(v));
+}
+
+static uint64_t get_u64(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not a non-negative integer", key);
+		return 0;
+	}
+	return (uint64_t)json_integer_value(v);
+}
+
+static bool get_bool(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
+		return false;
+	if (!json_is_boolean(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not true or false", key);
+		return false;
+	}
+	return json_is_true(v);
+}
+
+static uint64_t get_hex(struct rd *r, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	const char *s = json_string_value(v);
+	char *end;
+	if (!s || strncmp(s, "0x", 2) != 0) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not a hex address", key);
+		return 0;
+	}
+	errno = 0;
+	unsigned long long x = strtoull(s + 2, &end, 16);
+	if (*end || errno)
+		fail(r, "truncated or corrupt snapshot: bad address \"%s\"", s);
+	return x;
+}
+
+static void get_counts(struct rd *r, json_t *o, const char *key, struct gi_counts *c)
+{
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
+		return;
+	if (!json_is_object(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not an object", key);
+		return;
+	}
+	const char *k;
+	json_t *n;
+	json_object_foreach(v, k, n) {
+		if (!json_is_integer(n) || json_integer_value(n) < 0) {
+			fail(r, "truncated or corrupt snapshot: count \"%s\" is not an integer", k);
+			return;
+		}
+		gi_counts_add(c, k, (uint64_t)json_integer_value(n));
+	}
+}
+
+static int64_t get_i64_or(struct rd *r, json_t *o, const char *key, int64_t dflt)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v))
+		return dflt;
+	if (!json_is_integer(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not an integer", key);
+		return dflt;
+	}
+	return json_integer_value(v);
+}
+
+static void read_frame(struct rd *r, json_t *o, struct gi_frame *f)
+{
+	if (!json_is_object(o)) {
+		fail(r, "truncated or corrupt snapshot: a frame is not an object");
+		return;
+	}
+	f->func = get_str(r, o, "function");
+	f->file = get_str(r, o, "file");
+	f->line = (int)get_i64_or(r, o, "line", 0);
+}
+
+/* An allocation site's frames; a frame without a name or file is shown as "?". A frame's
+ * "symbol" goes to (*sym)[base + index], the array made when the first one is seen. */
+static struct gi_frame *read_site_frames(struct rd *r, json_t *fr, size_t *n, char ***sym,
+                                          size_t base, size_t cap)
+{
+	*n = 0;
+	if (!fr || !json_is_array(fr) || json_array_size(fr) > MAX_ITEMS)
+		return NULL;
+	struct gi_frame *v = xcalloc(json_array_size(fr) + 1, sizeof *v);
+	json_t *f;
+	size_t j;
+	json_array_foreach(fr, j, f) {
+		struct gi_frame *g = &v[(*n)++];
+		read_frame(r, f, g);
+		if (!g->func)
+			g->func = xstrdup("?");
+		if (!g->file)
+			g->file = xstrdup("?");
+		json_t *sy = json_is_object(f) ? json_object_get(f, "symbol") : NULL;
+		if (sy && json_is_string(sy) && base + j < cap) {
+			if (!*sym)
+				*sym = xcalloc(cap, sizeof **sym);
+			(*sym)[base + j] = xstrdup(json_string_value(sy));
+		}
+	}
+	return v;
+}
+
+static size_t array_len(json_t *a)
+{
+	return a && json_is_array(a) && json_array_size(a) <= MAX_ITEMS ? json_array_size(a) : 0;
+}
+
+static void read_memprof(struct rd *r, json_t *o, struct gi_memprof *p)
+{
+	p->available = get_bool(r, o, "available");
+	p->note = get_str(r, o, "note");
+	p->rate = get_i64_or(r, o, "rate", 0);
+	json_t *a = json_object_get(o, "sites"), *e;
+	if (!a || json_is_null(a))
+		return;
+	if (!json_is_array(a) || json_array_size(a) > MAX_ITEMS) {
+		fail(r, "truncated or corrupt snapshot: \"sites\" is not an array");
+		return;
+	}
+	p->sites = xcalloc(json_array_size(a) + 1, sizeof *p->sites);
+	size_t i;
+	json_array_foreach(a, i, e) {
+		if (!json_is_object(e) || r->bad) {
+			fail(r, "truncated or corrupt snapshot: allocation site %zu is not an object", i);
+			return;
+		}
+		struct gi_memsite *m = &p->sites[p->nsites++];
+		m->est_inuse_objects = get_i64_or(r, e, "inuse_objects", 0);
+		m->est_inuse_bytes = get_i64_or(r, e, "inuse_bytes", 0);
+		m->est_alloc_objects = get_i64_or(r, e, "alloc_objects", 0);
+		m->est_alloc_bytes = get_i64_or(r, e, "alloc_bytes", 0);
+		json_t *sm = json_object_get(e, "sampled");
+		if (sm && json_is_object(sm)) {
+			m->inuse_objects = get_i64_or(r, sm, "inuse_objects", 0);
+			m->inuse_bytes = get_i64_or(r, sm, "inuse_bytes", 0);
+			m->alloc_objects = get_i64_or(r, sm, "alloc_objects", 0);
+			m->alloc_bytes = get_i64_or(r, sm, "alloc_bytes", 0);
+		}
+		json_t *hf = json_object_get(e, "hidden_frames"), *ff = json_object_get(e, "frames");
+		size_t nh = array_len(hf), cap = nh + array_len(ff);
+		m->hidden = read_site_frames(r, hf, &m->nhidden, &m->symbols, 0, cap);
+		m->frames = read_site_frames(r, ff, &m->nframes, &m->symbols, nh, cap);
+		int64_t skip = get_i64_or(r, e, "pprof_skip", 0);
+		m->pprof_skip = skip > 0 && (uint64_t)skip <= m->nhidden + m->nframes ? (size_t)skip : 0;
+		size_t j;
+		json_t *pcs = json_object_get(e, "pcs"), *pc;
+		if (pcs && json_is_array(pcs) && json_array_size(pcs) <= MAX_ITEMS) {
+			m->pcs = xcalloc(json_array_size(pcs) + 1, sizeof *m->pcs);
+			json_array_foreach(pcs, j, pc) if (json_is_string(pc))
+				m->pcs[m->npcs++] = strtoull(json_string_value(pc), NULL, 16);
+		}
+	}
+}
+
+static void read_groups(struct rd *r, json_t *gor, struct gi_snapshot *s)
+{
+	json_t *a = json_object_get(gor, "groups");
+	if (!a || json_is_null(a))
+		return;
+	if (!json_is_array(a) || json_array_size(a) > MAX_ITEMS) {
+		fail(r, "truncated or corrupt snapshot: \"groups\" is not an array");
+		return;
+	}
+	size_t n = json_array_size(a);
+	s->groups = xcalloc(n ? n : 1, sizeof *s->groups);
+	for (size_t i = 0; i < n && !r->bad; i++) {
+		json_t *e = json_array_get(a, i);
+		if (!json_is_object(e)) {
+			fail(r, "truncated or corrupt snapshot: group %zu is not an object", i);
+			return;
+		}
+		struct gi_ggroup *g = &s->groups[s->ngroups++];
+		g->count = get_u64(r, e, "count");
+		g->wait_reason = get_str(r, e, "wait_reason");
+		get_counts(r, e, "statuses", &g->statuses);
+		g->wait_min_ns = get_i64_or(r, e, "wait_min_ns", -1);
+		g->wait_max_ns = get_i64_or(r, e, "wait_max_ns", -1);
+		json_t *cb = json_object_get(e, "created_by");
+		if (cb && !json_is_null(cb))
+			read_frame(r, cb, &g->created_by);
+		g->truncated = get_bool(r, e, "truncated");
+		json_t *lab = json_object_get(e, "labels"), *lv;
+		const char *lk;
+		if (lab && json_is_object(lab))
+			json_object_foreach(lab, lk, lv) if (json_is_string(lv))
+				gi_strmap_add(&g->labels, lk, json_string_value(lv));
+		json_t *fr = json_object_get(e, "frames"), *f;
+		size_t j;
+		if (fr && json_is_array(fr) && json_array_size(fr) <= MAX_ITEMS) {
+			g->frames = xcalloc(json_array_size(fr) + 1, sizeof *g->frames);
+			json_array_foreach(fr, j, f) read_frame(r, f, &g->frames[g->nframes++]);
+		} else if (fr && !json_is_null(fr)) {
+			fail(r, "truncated or corrupt snapshot: \"frames\" is not an array");
+		}
+		json_t *ids = json_object_get(e, "goids"), *id;
+		if (ids && json_is_array(ids))
+			json_array_foreach(ids, j, id) if (json_is_integer(id) && g->ngoids < 5)
+				g->goids[g->ngoids++] = (uint64_t)json_integer_value(id);
+	}
+}
+
+static void read_all(struct rd *r, json_t *gor, struct gi_snapshot *s)
+{
+	json_t *a = json_object_get(gor, "all"), *e;
+	if (!a || json_is_null(a))
+		return;
+	if (!json_is_array(a) || json_array_size(a) > MAX_ITEMS) {
+		fail(r, "truncated or corrupt snapshot: \"all\" is not an array");
+		return;
+	}
+	s->all = xcalloc(json_array_size(a) + 1, sizeof *s->all);
+	size_t i;
+	json_array_foreach(a, i, e) {
+		if (!json_is_object(e)) {
+			fail(r, "truncated or corrupt snapshot: goroutine %zu is not an object", i);
+			return;
+		}
+		struct gi_goroutine *g = &s->all[s->nall++];
+		g->goid = get_u64(r, e, "goid");
+		g->status = get_str(r, e, "status");
+		g->wait_ns = get_i64_or(r, e, "wait_ns", -1);
+		g->group = get_i64_or(r, e, "group", -1);
+		if (g->group >= (int64_t)s->ngroups)
+			fail(r, "corrupt snapshot: goroutine %llu in group %lld of %zu",
+			     (unsigned long long)g->goid, (long long)g->group, s->ngroups);
+		g->parent_goid = get_u64(r, e, "parent_goid");
+		g->tid = (int)get_i64_or(r, e, "tid", 0);
+		g->locked = get_bool(r, e, "locked");
+		if (json_object_get(e, "system"))
+			g->system = get_bool(r, e, "system");
+	}
+}
+
+/* A non-negative integer under key: a figure the snapshot has. */
+static bool has_u64(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
+static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
+{
+	h->available = get_bool(r, o, "available");
+	/* what the snapshot has: every figure of a heap not marked unavailable that is there */
+	json_t *av = json_object_get(o, "available");
+	bool any = !(av && json_is_false(av));
+	h->has_inuse = any && has_u64(o, "heap_inuse");
+	h->has_objects = any && has_u64(o, "heap_objects");
+	h->has_stack = any && has_u64(o, "stack_inuse");
+	h->has_classes = any && json_is_array(json_object_get(o, "size_classes"));
+	h->error = get_str(r, o, "error");
+	h->heap_inuse = get_u64(r, o, "heap_inuse");
+	h->heap_objects = get_u64(r, o, "heap_objects");
+	h->heap_alloc = get_u64(r, o, "heap_alloc");
+	h->heap_idle = get_u64(r, o, "heap_idle");
+	h->heap_released = get_u64(r, o, "heap_released");
+	h->heap_sys = get_u64(r, o, "heap_sys");
+	h->stack_inuse = get_u64(r, o, "stack_inuse");
+	h->stack_sys = get_u64(r, o, "stack_sys");
+	h->sys = get_u64(r, o, "sys");
+	h->mallocs = get_u64(r, o, "mallocs");
+	h->frees = get_u64(r, o, "frees");
+	h->total_alloc = get_u64(r, o, "total_alloc");
+	json_t *ng = json_object_get(o, "next_gc");
+	h->next_gc = ng && json_is_null(ng) ? UINT64_MAX : get_u64(r, o, "next_gc");
+	h->next_gc_note = get_str(r, o, "next_gc_note");
+	h->num_gc = get_u64(r, o, "num_gc");
+	h->gogc = get_i64_or(r, o, "gogc", 100);
+	h->memory_limit = get_i64_or(r, o, "memory_limit", INT64_MAX);
+	h->gc_in_progress = get_bool(r, o, "gc_in_progress");
+	h->unflushed_objects = get_u64(r, o, "unflushed_objects");
+	h->unflushed_bytes = get_u64(r, o, "unflushed_bytes");
+	json_t *sp = json_object_get(o, "spans");
+	if (json_is_object(sp)) {
+		h->spans_total = get_u64(r, sp, "total");
+		h->spans_inuse = get_u64(r, sp, "in_use");
+		h->spans_manual = get_u64(r, sp, "manual");
+		h->spans_dead = get_u64(r, sp, "dead");
+		h->manual_pages = get_u64(r, sp, "manual_pages");
+	}
+	json_t *sw = json_object_get(o, "span_walk");
+	if (json_is_object(sw)) {
+		h->walk_objects = get_u64(r, sw, "objects");
+		h->walk_bytes = get_u64(r, sw, "bytes");
+		h->walk_inuse_bytes = get_u64(r, sw, "in_use_bytes");
+	}
+	json_t *cls = json_object_get(o, "size_classes"), *e;
+	size_t i;
+	if (cls && (!json_is_array(cls) || json_array_size(cls) > GI_NUM_SIZE_CLASSES)) {
+		fail(r, "truncated or corrupt snapshot: bad \"size_classes\"");
+		return;
+	}
+	if (cls) {
+		h->classes = xcalloc(json_array_size(cls) + 1, sizeof *h->classes);
+		json_array_foreach(cls, i, e) {
+			if (!json_is_object(e)) {
+				fail(r, "truncated or corrupt snapshot: size class %zu is not an object", i);
+				return;
+			}
+			struct gi_heap_class *c = &h->classes[h->nclasses++];
+			c->cls = (int)get_u64(r, e, "class");
+			c->size = get_u64(r, e, "size");
+			c->spans = get_u64(r, e, "spans");
+			c->objects = get_u64(r, e, "objects");
+			c->bytes = get_u64(r, e, "bytes");
+			c->pages = get_u64(r, e, "pages");
+			c->slots = get_u64(r, e, "slots");
+			c->have_counts = json_object_get(e, "mallocs") != NULL;
+			c->mallocs = get_u64(r, e, "mallocs");
+			c->frees = get_u64(r, e, "frees");
+			c->sampled = get_u64(r, e, "sampled");
+			json_t *st = json_object_get(e, "strings"), *x;
+			size_t j;
+			if (json_is_array(st))
+				json_array_foreach(st, j, x) {
+					const char *str = json_string_value(json_object_get(x, "string"));
+					if (str)
+						gi_counts_add(&c->strings, str, get_u64(r, x, "count"));
+				}
+		}
+	}
+	json_t *hist = json_object_get(o, "large_objects");
+	if (json_is_array(hist))
+		json_array_foreach(hist, i, e) {
+			json_t *b = json_object_get(e, "below_bytes");
+			int k = GI_LARGE_HIST - 1;
+			if (json_is_integer(b))
+				for (k = 0; k < GI_LARGE_HIST - 1 &&
+				            (uint64_t)json_integer_value(b) > (1ull << (k + 15)); k++)
+					;
+			h->large_hist[k] = get_u64(r, e, "count");
+		}
+	json_t *rs = json_object_get(o, "rss");
+	if (json_is_object(rs)) {
+		h->rss_available = true;
+		for (int k = 0; k < GI_HEAP_RSS_N; k++)
+			*gi_heap_rss_field(&h->rss, k) = get_u64(r, rs, gi_heap_rss_names[k]);
+	}
+}
+
+/* The whole file, decompressed. 0, or -errno with err. */
+static int slurp(const char *path, char **out, size_t *len, char *err, size_t errlen)
+{
+	*out = NULL;
+	gzFile gz = gzopen(path, "rb");
+	if (!gz) {
+		int e = errno ? errno : ENOMEM;
+		snprintf(err, errlen, "%s", strerror(e));
+		return -e;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (n == cap) {
+			if (cap >= GI_MAX_INPUT) {
+				snprintf(err, errlen, "larger than %u MiB: not a snapshot", GI_MAX_INPUT >> 20);
+				free(buf);
+				gzclose(gz);
+				return -EFBIG;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		int k = gzread(gz, buf + n, (unsigned)(cap - n));
+		if (k < 0) {
+			int zerr;
+			const char *m = gzerror(gz, &zerr);
+			int e = zerr == Z_ERRNO ? errno : EINVAL;
+			snprintf(err, errlen, "truncated or corrupt snapshot: %s",
+			         zerr == Z_ERRNO ? strerror(e) : m);
+			free(buf);
+			gzclose(gz);
+			return -e;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	int zerr = Z_OK;
+	gzerror(gz, &zerr);
+	gzclose(gz);
+	if (zerr == Z_BUF_ERROR) {  /* a gzip stream cut short */
+		snprintf(err, errlen, "truncated or corrupt snapshot: compressed data ends early");
+		free(buf);
+		return -EINVAL;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	size_t len = 0;
+	char *text;
+	int rc = slurp(path, &text, &len, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (len == 0) {
+		snprintf(err, errlen, "empty file: not a goinspect snapshot");
+		free(text);
+		return -EINVAL;
+	}
+	json_error_t je;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (!root) {
+		snprintf(err, errlen, "truncated or corrupt snapshot: JSON error at line %d column %d: %s",
+		         je.line, je.column, je.text);
+		return -EINVAL;
+	}
+	struct rd r = {err, errlen, false};
+	json_t *fv = json_is_object(root) ? json_object_get(root, "format_version") : NULL;
+	if (!fv || !json_is_integer(fv)) {
+		snprintf(err, errlen, "not a goinspect snapshot (no format_version)");
+		json_decref(root);
+		return -EINVAL;
+	}
+	if (json_integer_value(fv) > GI_FORMAT_VERSION || json_integer_value(fv) < 1) {
+		snprintf(err, errlen, "format_version %lld is newer than this goinspect reads (%d)",
+		         (long long)json_integer_value(fv), GI_FORMAT_VERSION);
+		json_decref(root);
+		return -ENOTSUP;
+	}
+	s->format_version = (int)json_integer_value(fv);
+	json_t *tool = obj(&r, root, "tool", false);
+	s->tool_version = get_str(&r, tool, "version");
+	json_t *t = obj(&r, root, "target", true);
+	if (t) {
+		s->pid = (int)get_u64(&r, t, "pid");
+		s->exe = get_str(&r, t, "exe");
+		s->comm = get_str(&r, t, "comm");
+		s->go_version = get_str(&r, t, "go_version");
+		json_t *mm = obj(&r, t, "main_module", false);
+		s->main_path = get_str(&r, mm, "path");
+		s->main_version = get_str(&r, mm, "version");
+		json_t *bs = obj(&r, t, "build_settings", false);
+		const char *k;
+		json_t *v;
+		if (bs)
+			json_object_foreach(bs, k, v) if (json_is_string(v))
+				gi_strmap_add(&s->build_settings, k, json_string_value(v));
+		s->build_id = get_str(&r, t, "build_id");
+		s->pie = get_bool(&r, t, "pie");
+		s->has_dwarf = get_bool(&r, t, "dwarf");
+		s->layouts = get_str(&r, t, "layouts");
+		s->threads = (int)get_u64(&r, t, "threads");
+	}
+	json_t *c = obj(&r, root, "capture", true);
+	if (c) {
+		s->time_utc = get_str(&r, c, "time");
+		s->pause_ns = get_u64(&r, c, "pause_ns");
+		s->total_ns = get_u64(&r, c, "total_ns");
+		s->max_stop_ns = get_u64(&r, c, "max_stop_ns");
+		s->partial = get_bool(&r, c, "partial");
+		json_t *stopped = json_object_get(c, "stopped");
+		s->stopped = !stopped || get_bool(&r, c, "stopped");
+		json_t *w = json_object_get(c, "warnings");
+		size_t i;
+		json_t *v;
+		if (json_is_array(w))
+			json_array_foreach(w, i, v) if (json_is_string(v))
+				gi_snapshot_add_warning(s, "%s", json_string_value(v));
+	}
+	json_t *g = obj(&r, root, "goroutines", true);
+	if (g) {
+		s->gor_available = get_bool(&r, g, "available");
+		s->gor_error = get_str(&r, g, "error");
+		s->gor_total = get_u64(&r, g, "total");
+		s->gor_system = get_u64(&r, g, "system");
+		s->gor_allglen = get_u64(&r, g, "allglen");
+		get_counts(&r, g, "by_status", &s->by_status);
+		get_counts(&r, g, "system_by_status", &s->system_by_status);
+		s->stacks_available = get_bool(&r, g, "stacks_available");
+		s->gor_inconsistent = get_u64(&r, g, "inconsistent");
+		if (json_object_get(g, "no_stack"))
+			s->gor_nostack = get_u64(&r, g, "no_stack");
+		read_groups(&r, g, s);
+		read_all(&r, g, s);
+	}
+	json_t *heap = obj(&r, root, "heap", false);
+	json_t *prof = heap ? obj(&r, heap, "profile", false) : NULL;
+	if (prof)
+		read_memprof(&r, prof, &s->mprof);
+	json_t *nt = obj(&r, root, "native_threads", false);
+	if (nt) {
+		s->native_available = get_bool(&r, nt, "available");
+		json_t *arr = json_object_get(nt, "threads"), *e;
+		size_t i;
+		if (arr && json_is_array(arr) && json_array_size(arr) < 100000) {
+			s->native = xcalloc(json_array_size(arr) + 1, sizeof *s->native);
+			json_array_foreach(arr, i, e) {
+				if (!json_is_object(e))
+					continue;
+				struct gi_native_stack *ct = &s->native[s->nnative++];
+				ct->tid = (int)get_u64(&r, e, "tid");
+				ct->name = get_str(&r, e, "name");
+				ct->truncated = get_bool(&r, e, "truncated");
+				json_t *fr = json_object_get(e, "frames"), *f;
+				size_t j;
+				if (fr && json_is_array(fr) && json_array_size(fr) < 100000) {
+					ct->frames = xcalloc(json_array_size(fr) + 1, sizeof *ct->frames);
+					json_array_foreach(fr, j, f) {
+						if (!json_is_object(f))
+							continue;
+						struct gi_native_frame *nf = &ct->frames[ct->nframes++];
+						nf->func = get_str(&r, f, "function");
+						nf->offset = get_u64(&r, f, "offset");
+						nf->module = get_str(&r, f, "module");
+						json_t *ip = json_object_get(f, "ip");
+						nf->ip = json_is_string(ip) ? get_hex(&r, f, "ip") : 0;
+					}
+				}
+			}
+		}
+	}
+	json_t *m = obj(&r, root, "memory", true);
+	if (m) {
+		struct gi_memory *mem = &s->mem;
+		mem->available = get_bool(&r, m, "available");
+		mem->error = get_str(&r, m, "error");
+		mem->size = get_u64(&r, m, "size");
+		mem->rss = get_u64(&r, m, "rss");
+		mem->pss = get_u64(&r, m, "pss");
+		mem->anonymous = get_u64(&r, m, "anonymous");
+		mem->swap = get_u64(&r, m, "swap");
+		mem->dirty = get_u64(&r, m, "dirty");
+		json_t *maps = json_object_get(m, "mappings");
+		if (maps && !json_is_array(maps))
+			fail(&r, "truncated or corrupt snapshot: \"mappings\" is not an array");
+		else if (maps && json_array_size(maps) > MAX_ITEMS)
+			fail(&r, "corrupt snapshot: %zu mappings", json_array_size(maps));
+		else if (maps && json_array_size(maps)) {
+			size_t n = json_array_size(maps);
+			mem->maps = xcalloc(n, sizeof *mem->maps);
+			for (size_t i = 0; i < n && !r.bad; i++) {
+				json_t *e = json_array_get(maps, i);
+				if (!json_is_object(e)) {
+					fail(&r, "truncated or corrupt snapshot: mapping %zu is not an object", i);
+					break;
+				}
+				struct gi_mapping *mp = &mem->maps[mem->nmaps++];
+				mp->start = get_hex(&r, e, "start");
+				mp->end = get_hex(&r, e, "end");
+				char *perms = get_str(&r, e, "perms");
+				snprintf(mp->perms, sizeof mp->perms, "%s", perms ? perms : "----");
+				free(perms);
+				mp->offset = get_u64(&r, e, "offset");
+				mp->path = get_str(&r, e, "path");
+				char *kind = get_str(&r, e, "kind");
+				int k = kind ? gi_map_kind_parse(kind) : -1;
+				mp->kind = k < 0 ? GI_MAP_ANON : (enum gi_map_kind)k;
+				free(kind);
+				mp->size = get_u64(&r, e, "size");
+				mp->rss = get_u64(&r, e, "rss");
+				mp->pss = get_u64(&r, e, "pss");
+				mp->anonymous = get_u64(&r, e, "anonymous");
+				mp->swap = get_u64(&r, e, "swap");
+				mp->dirty = get_u64(&r, e, "dirty");
+			}
+		}
+	}
+	json_t *hp = obj(&r, root, "heap", false);  /* older snapshots have none */
+	if (hp)
+		read_heap(&r, hp, &s->heap);
+	json_decref(root);
+	if (r.bad) {
+		gi_snapshot_free(s);
+		return -EINVAL;
+	}
+	return 0;
+}
