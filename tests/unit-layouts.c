@@ -1,4 +1,4 @@
-/* The built-in layout tables (src/layouts-table.c) against the DWARF of the states fixture
+/* The built-in layout tables (src/goruntime/layouts-table.c) against the DWARF of the states fixture
  * built by every Go toolchain found at test time: every member, type size and global size the
  * table has equals DWARF's, and every member DWARF has for those types is in the table. */
 #include "goruntime/goruntime.h"

@@ -1,4 +1,4 @@
-/* layoutdump: prints, as C source for src/layouts-table.c, the layouts of the runtime types
+/* layoutdump: prints, as C source for src/goruntime/layouts-table.c, the layouts of the runtime types
  * and the sizes of the runtime globals goinspect reads, from the DWARF of a Go binary.
  * scripts/gen-layouts.sh runs it on a build made with each Go release.
  *   layoutdump BINARY GOVERSION

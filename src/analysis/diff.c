@@ -16,22 +16,43 @@
 
 static uint64_t frames_hash(const struct gi_ggroup *g)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = GI_HASH_INIT;
 	for (size_t i = 0; i < g->nframes; i++) {
-		for (const char *p = g->frames[i].func ? g->frames[i].func : ""; *p; p++)
-			h = (h ^ (uint8_t)*p) * 1099511628211ull;
-		for (const char *p = g->frames[i].file ? g->frames[i].file : ""; *p; p++)
-			h = (h ^ (uint8_t)*p) * 1099511628211ull;
-		h = (h ^ (uint64_t)(uint32_t)g->frames[i].line) * 1099511628211ull;
+		h = gi_hash_str(h, g->frames[i].func);
+		h = gi_hash_str(h, g->frames[i].file);
+		h = gi_hash(h, &g->frames[i].line, sizeof g->frames[i].line);
 	}
 	return h ^ g->nframes;
 }
 
-struct ukey {
-	uint64_t hash;
-	size_t idx;    /* into d->groups */
-	size_t next;   /* chain, SIZE_MAX at the end */
+/* A group of snapshot `snap` looking for its match among the groups matched so far. */
+struct gkey {
+	const struct gi_diff *d;
+	const struct gi_ggroup *g;
+	size_t snap;
+	bool labels;   /* the same labels too */
 };
+
+static bool same_labels(const struct gi_strmap *a, const struct gi_strmap *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].key, b->v[i].key) || strcmp(a->v[i].value, b->v[i].value))
+			return false;
+	return true;
+}
+
+/* Same stack, not yet taken by another group of this snapshot (groups with the same stack and
+ * other labels stay apart). */
+static bool matches(void *arg, size_t item)
+{
+	const struct gkey *k = arg;
+	const struct gi_group_delta *u = &k->d->groups[item - 1];
+	return !u->per[k->snap] &&
+	       gi_frames_equal(u->rep->frames, u->rep->nframes, k->g->frames, k->g->nframes) &&
+	       (!k->labels || same_labels(&u->rep->labels, &k->g->labels));
+}
 
 struct gid {
 	uint64_t goid;
@@ -74,14 +95,8 @@ static void match_groups(struct gi_diff *d)
 	for (size_t i = 0; i < n; i++)
 		total += d->snaps[i]->ngroups;
 	d->groups = xcalloc(total + 1, sizeof *d->groups);
-	size_t nb = 1;
-	while (nb < 2 * total)
-		nb <<= 1;
-	size_t *bucket = xmalloc(nb * sizeof *bucket);
-	for (size_t i = 0; i < nb; i++)
-		bucket[i] = SIZE_MAX;
-	struct ukey *keys = xcalloc(total + 1, sizeof *keys);
-	size_t nkeys = 0;
+	struct gi_index index;
+	memset(&index, 0, sizeof index);
 	/* uidx[i][j]: union index of group j of snapshot i */
 	d->uidx = xcalloc(n, sizeof *d->uidx);
 	for (size_t i = 0; i < n; i++) {
@@ -90,33 +105,27 @@ static void match_groups(struct gi_diff *d)
 		for (size_t j = 0; j < s->ngroups; j++) {
 			const struct gi_ggroup *g = &s->groups[j];
 			uint64_t h = frames_hash(g);
-			size_t k = bucket[h & (nb - 1)], found = SIZE_MAX;
-			for (; k != SIZE_MAX; k = keys[k].next) {
-				struct gi_group_delta *u = &d->groups[keys[k].idx];
-				/* same stack, not yet taken by another group of this snapshot (groups
-				 * with the same stack and different labels stay apart) */
-				if (keys[k].hash == h && !u->per[i] && gi_frames_equal(u->rep->frames, u->rep->nframes, g->frames, g->nframes)) {
-					found = keys[k].idx;
-					break;
-				}
-			}
-			if (found == SIZE_MAX) {
-				found = d->ngroups++;
-				struct gi_group_delta *u = &d->groups[found];
+			/* the group with the same labels first, else any with the same stack */
+			struct gkey k = {d, g, i, true};
+			size_t item = gi_index_find(&index, h, matches, &k);
+			k.labels = false;
+			if (!item)
+				item = gi_index_find(&index, h, matches, &k);
+			if (!item) {
+				struct gi_group_delta *u = &d->groups[d->ngroups];
 				u->rep = g;
-				u->order = found;
+				u->order = d->ngroups;
 				u->per = xcalloc(n, sizeof *u->per);
 				u->series = xcalloc(n, sizeof *u->series);
-				keys[nkeys] = (struct ukey){h, found, bucket[h & (nb - 1)]};
-				bucket[h & (nb - 1)] = nkeys++;
+				item = ++d->ngroups;
+				gi_index_add(&index, h, item);
 			}
-			d->groups[found].per[i] = g;
-			d->groups[found].series[i] = (int64_t)g->count;
-			d->uidx[i][j] = found;
+			d->groups[item - 1].per[i] = g;
+			d->groups[item - 1].series[i] = (int64_t)g->count;
+			d->uidx[i][j] = item - 1;
 		}
 	}
-	free(bucket);
-	free(keys);
+	gi_index_free(&index);
 
 	/* Stuck: goroutines of the last snapshot that the first one had too (same goid), blocked
 	 * (a wait reason, not running, runnable or in a system call) with the same stack and the
@@ -341,13 +350,12 @@ static void claim(struct gi_diff *d, const char *kind, int64_t value, const char
 
 static void claim(struct gi_diff *d, const char *kind, int64_t value, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
 	d->claims = xrealloc(d->claims, (d->nclaims + 1) * sizeof *d->claims);
-	d->claims[d->nclaims++] = (struct gi_claim){kind, xstrdup(buf), value, -1};
+	d->claims[d->nclaims++] = (struct gi_claim){kind, text, value, -1};
 }
 
 static const char *trend_phrase(char *buf, size_t n, enum gi_shape s, size_t step_at,

@@ -49,6 +49,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);                       /* NULL stays NULL */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Called on out-of-memory before exiting; the target layer sets it to resume the target. */
 extern void (*gi_fatal_hook)(void);
 
@@ -91,6 +92,31 @@ static inline uint64_t gi_le(const void *p, uint64_t size)
 		v &= (1ull << (8 * size)) - 1;
 	return v;
 }
+
+/* ---- growing arrays and hash indexes (util.c) ---- */
+/* Makes room for one more element in an array of n elements with room for *cap (doubling,
+ * from 16); returns the array, maybe moved. */
+void *gi_grow(void *v, size_t n, size_t *cap, size_t elem);
+#define GI_GROW(v, n, cap) ((v) = gi_grow((v), (n), &(cap), sizeof *(v)))
+
+/* FNV-1a over bytes, continuing h (start with GI_HASH_INIT). */
+#define GI_HASH_INIT 1469598103934665603ull
+uint64_t gi_hash(uint64_t h, const void *p, size_t n);
+uint64_t gi_hash_str(uint64_t h, const char *s);
+
+/* An index of items the caller keeps (in an array, say), by hash: open addressing over item
+ * numbers, which start at 1. */
+struct gi_index {
+	size_t *item;       /* per slot: the item, 0 for an empty slot */
+	uint64_t *hash;     /* per slot: its hash */
+	size_t nslots, n;
+};
+/* The first item with hash h that eq says is the one sought (eq NULL: any item with that
+ * hash); 0 when there is none. */
+size_t gi_index_find(const struct gi_index *x, uint64_t h, bool (*eq)(void *arg, size_t item),
+                     void *arg);
+void gi_index_add(struct gi_index *x, uint64_t h, size_t item);
+void gi_index_free(struct gi_index *x);
 
 /* ---- small tables (util.c) ---- */
 /* An ordered table of key -> count (goroutines per status, ...). Keys are owned copies. */

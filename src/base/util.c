@@ -13,9 +13,9 @@ void (*gi_fatal_hook)(void);
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-	char buf[2048];
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	fprintf(stderr, "%s: %s%s\n", gi_progname, prefix, buf);
+	char *m = xvasprintf(fmt, ap);
+	fprintf(stderr, "%s: %s%s\n", gi_progname, prefix, m);
+	free(m);
 }
 
 void gi_err(const char *fmt, ...)
@@ -76,19 +76,99 @@ char *xstrdup(const char *s)
 	return p;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
-	va_list ap, ap2;
-	va_start(ap, fmt);
+	va_list ap2;
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		n = 0;
 	char *p = xmalloc((size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
 	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void *gi_grow(void *v, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 16;
+	return xrealloc(v, *cap * elem);
+}
+
+uint64_t gi_hash(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+uint64_t gi_hash_str(uint64_t h, const char *s)
+{
+	return gi_hash(h, s ? s : "", s ? strlen(s) : 0);
+}
+
+static size_t slot_of(uint64_t h, size_t nslots)
+{
+	return (size_t)(h ^ h >> 29) & (nslots - 1);
+}
+
+size_t gi_index_find(const struct gi_index *x, uint64_t h, bool (*eq)(void *arg, size_t item),
+                     void *arg)
+{
+	if (!x->nslots)
+		return 0;
+	for (size_t j = slot_of(h, x->nslots); x->item[j]; j = (j + 1) & (x->nslots - 1))
+		if (x->hash[j] == h && (!eq || eq(arg, x->item[j])))
+			return x->item[j];
+	return 0;
+}
+
+void gi_index_add(struct gi_index *x, uint64_t h, size_t item)
+{
+	if (2 * (x->n + 1) > x->nslots) {
+		size_t ns = x->nslots ? 2 * x->nslots : 256;
+		size_t *it = xcalloc(ns, sizeof *it);
+		uint64_t *hs = xcalloc(ns, sizeof *hs);
+		for (size_t i = 0; i < x->nslots; i++) {
+			if (!x->item[i])
+				continue;
+			size_t j = slot_of(x->hash[i], ns);
+			while (it[j])
+				j = (j + 1) & (ns - 1);
+			it[j] = x->item[i];
+			hs[j] = x->hash[i];
+		}
+		free(x->item);
+		free(x->hash);
+		x->item = it;
+		x->hash = hs;
+		x->nslots = ns;
+	}
+	size_t j = slot_of(h, x->nslots);
+	while (x->item[j])
+		j = (j + 1) & (x->nslots - 1);
+	x->item[j] = item;
+	x->hash[j] = h;
+	x->n++;
+}
+
+void gi_index_free(struct gi_index *x)
+{
+	free(x->item);
+	free(x->hash);
+	memset(x, 0, sizeof *x);
 }
 
 uint64_t gi_now_ns(void)
@@ -144,10 +224,7 @@ void gi_counts_add(struct gi_counts *c, const char *key, uint64_t n)
 			c->v[i].count += n;
 			return;
 		}
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 8;
-		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
-	}
+	GI_GROW(c->v, c->n, c->cap);
 	c->v[c->n].key = xstrdup(key);
 	c->v[c->n].count = n;
 	c->n++;
@@ -193,10 +270,7 @@ void gi_counts_free(struct gi_counts *c)
 
 void gi_strmap_add(struct gi_strmap *m, const char *key, const char *value)
 {
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 8;
-		m->v = xrealloc(m->v, m->cap * sizeof *m->v);
-	}
+	GI_GROW(m->v, m->n, m->cap);
 	m->v[m->n].key = xstrdup(key);
 	m->v[m->n].value = xstrdup(value ? value : "");
 	m->n++;

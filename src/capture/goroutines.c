@@ -119,22 +119,18 @@ int gi_goreader_prepare(struct gi_target *t, struct gi_goreader **out, char *err
 	g->mem = &t->mem;
 	const char *missing = NULL;
 
-	if (!var(d, "runtime.allgs", &g->a_allgs))
-		missing = "runtime.allgs";
-	else if (!var(d, "runtime.allglen", &g->a_allglen))
-		missing = "runtime.allglen";
-	else if (!var(d, "runtime.sched", &g->a_sched))
-		missing = "runtime.sched";
-	else if (!var(d, "runtime.allp", &g->a_allp))
-		missing = "runtime.allp";
-	else if (!gi_layout_field(d, "runtime.g", "atomicstatus", &g->g_status))
-		missing = "runtime.g.atomicstatus";
-	else if (!gi_layout_field(d, "runtime.g", "waitreason", &g->g_waitreason))
-		missing = "runtime.g.waitreason";
-	else if (!gi_layout_field(d, "runtime.g", "startpc", &g->g_startpc))
-		missing = "runtime.g.startpc";
-	else if (!gi_layout_field(d, "runtime.schedt", "ngsys", &g->s_ngsys))
-		missing = "runtime.schedt.ngsys";
+	const struct gi_need need[] = {
+		GI_NEED_VAR("runtime.allgs", &g->a_allgs, NULL),
+		GI_NEED_VAR("runtime.allglen", &g->a_allglen, NULL),
+		GI_NEED_VAR("runtime.sched", &g->a_sched, NULL),
+		GI_NEED_VAR("runtime.allp", &g->a_allp, NULL),
+		GI_NEED_FIELD("runtime.g", "atomicstatus", &g->g_status),
+		GI_NEED_FIELD("runtime.g", "waitreason", &g->g_waitreason),
+		GI_NEED_FIELD("runtime.g", "startpc", &g->g_startpc),
+		GI_NEED_FIELD("runtime.schedt", "ngsys", &g->s_ngsys),
+	};
+	char what[128];
+	missing = gi_layout_need(d, need, sizeof need / sizeof need[0], what, sizeof what);
 	if (!missing) {
 		/* gFree.n through 1.24; gFree.stack.size + gFree.noStack.size from 1.25. */
 		if (!gi_layout_field(d, "runtime.schedt", "gFree.n", &g->s_free_n) &&
@@ -188,15 +184,7 @@ int gi_goreader_prepare(struct gi_target *t, struct gi_goreader **out, char *err
 	                      &g->g_goid, &g->g_waitsince, &g->g_gopc, &g->g_parent_goid,
 	                      &g->g_labels, &g->g_lockedm, &g->g_m, &g->g_sched_bp,
 	                      &g->g_waiting};
-	g->g_lo = UINT64_MAX;
-	for (size_t i = 0; i < sizeof gf / sizeof gf[0]; i++) {
-		if (!gf[i]->ok)
-			continue;
-		if (gf[i]->off < g->g_lo)
-			g->g_lo = gf[i]->off;
-		if (gf[i]->off + gf[i]->size > g->g_hi)
-			g->g_hi = gf[i]->off + gf[i]->size;
-	}
+	gi_fields_window(gf, sizeof gf / sizeof gf[0], &g->g_lo, &g->g_hi);
 
 	/* Scratch for the stop, sized from the goroutine count now (it rarely moves much) and
 	 * pre-faulted, so copying does not take page faults while the target waits. Coalesced
@@ -307,10 +295,7 @@ static size_t read_ms(struct gi_goreader *g, struct gi_remote *m, uint64_t (**ou
 		                          {mp + g->m_alllink.off, &next, 8, 0}};
 		if (gi_remote_readv(m, r, 3) != 0)
 			break;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 32;
-			v = xrealloc(v, cap * sizeof *v);
-		}
+		GI_GROW(v, n, cap);
 		v[n][0] = procid;
 		v[n][1] = curg;
 		n++;
@@ -331,50 +316,41 @@ struct chain {
 	bool trap;   /* the first pc was interrupted, not a return address */
 };
 struct chains {
-	struct chain *v;
+	struct chain *v;  /* chain id i + 1 is v[i] */
 	size_t n, cap;
-	uint32_t *slots;  /* open addressing: id (index + 1), 0 empty */
-	size_t nslots;
+	struct gi_index index;
 	uint64_t *buf;    /* MAX_DEPTH pcs: the unwinder's output */
 };
 
 static uint64_t hash_pcs(const uint64_t *pcs, int n, bool trunc, bool trap)
 {
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)trunc ^ (uint64_t)trap << 1;
-	for (int i = 0; i < n; i++) {
-		h ^= pcs[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	uint8_t flags = (uint8_t)(trunc | trap << 1);
+	return gi_hash(gi_hash(GI_HASH_INIT, &flags, 1), pcs, (size_t)n * sizeof *pcs);
+}
+
+struct chain_key {
+	const struct chains *t;
+	const uint64_t *pcs;
+	int n;
+	bool trunc, trap;
+};
+
+static bool same_chain(void *arg, size_t id)
+{
+	const struct chain_key *k = arg;
+	const struct chain *c = &k->t->v[id - 1];
+	return c->n == k->n && c->truncated == k->trunc && c->trap == k->trap &&
+	       !memcmp(c->pcs, k->pcs, (size_t)k->n * sizeof *k->pcs);
 }
 
 static uint32_t chain_intern(struct chains *t, const uint64_t *pcs, int n, bool trunc, bool trap)
 {
 	uint64_t h = hash_pcs(pcs, n, trunc, trap);
-	if (2 * (t->n + 1) > t->nslots) {
-		size_t ns = t->nslots ? 2 * t->nslots : 1024;
-		uint32_t *sl = xcalloc(ns, sizeof *sl);
-		for (size_t i = 0; i < t->n; i++) {
-			size_t j = t->v[i].hash & (ns - 1);
-			while (sl[j])
-				j = (j + 1) & (ns - 1);
-			sl[j] = (uint32_t)i + 1;
-		}
-		free(t->slots);
-		t->slots = sl;
-		t->nslots = ns;
-	}
-	size_t j = h & (t->nslots - 1);
-	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
-		const struct chain *c = &t->v[t->slots[j] - 1];
-		if (c->hash == h && c->n == n && c->truncated == trunc && c->trap == trap &&
-		    !memcmp(c->pcs, pcs, (size_t)n * sizeof *pcs))
-			return t->slots[j];
-	}
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
-	}
+	struct chain_key k = {t, pcs, n, trunc, trap};
+	size_t id = gi_index_find(&t->index, h, same_chain, &k);
+	if (id)
+		return (uint32_t)id;
+	GI_GROW(t->v, t->n, t->cap);
 	struct chain *c = &t->v[t->n];
 	c->pcs = xmalloc((size_t)(n ? n : 1) * sizeof *pcs);
 	memcpy(c->pcs, pcs, (size_t)n * sizeof *pcs);
@@ -382,8 +358,8 @@ static uint32_t chain_intern(struct chains *t, const uint64_t *pcs, int n, bool 
 	c->n = n;
 	c->truncated = trunc;
 	c->trap = trap;
-	t->slots[j] = (uint32_t)++t->n;
-	return t->slots[j];
+	gi_index_add(&t->index, h, ++t->n);
+	return (uint32_t)t->n;
 }
 
 static void chains_free(struct chains *t)
@@ -393,7 +369,7 @@ static void chains_free(struct chains *t)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->v[i].pcs);
 	free(t->v);
-	free(t->slots);
+	gi_index_free(&t->index);
 	free(t->buf);
 	free(t);
 }
@@ -813,8 +789,7 @@ struct pgroup {
 struct gtable {
 	struct pgroup *v;
 	size_t n, cap;
-	size_t *slots;  /* open addressing: index+1, 0 empty */
-	size_t nslots;
+	struct gi_index index;  /* by chain and label set */
 };
 
 static uint64_t group_hash(uint32_t chain, uint64_t labels)
@@ -822,32 +797,28 @@ static uint64_t group_hash(uint32_t chain, uint64_t labels)
 	return ((uint64_t)chain * 0x9e3779b97f4a7c15ull) ^ (labels * 0xc2b2ae3d27d4eb4full);
 }
 
+struct group_key {
+	const struct gtable *t;
+	uint32_t chain;
+	uint64_t labels;
+};
+
+static bool same_group(void *arg, size_t item)
+{
+	const struct group_key *k = arg;
+	const struct pgroup *p = &k->t->v[item - 1];
+	return p->chain == k->chain && p->labels == k->labels;
+}
+
 static struct pgroup *group_for(struct gtable *t, const struct chains *cs, uint32_t chain,
                                  uint64_t labels)
 {
-	if (2 * (t->n + 1) > t->nslots) {
-		size_t ns = t->nslots ? 2 * t->nslots : 1024;
-		size_t *sl = xcalloc(ns, sizeof *sl);
-		for (size_t i = 0; i < t->n; i++) {
-			size_t j = group_hash(t->v[i].chain, t->v[i].labels) & (ns - 1);
-			while (sl[j])
-				j = (j + 1) & (ns - 1);
-			sl[j] = i + 1;
-		}
-		free(t->slots);
-		t->slots = sl;
-		t->nslots = ns;
-	}
-	size_t j = group_hash(chain, labels) & (t->nslots - 1);
-	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
-		struct pgroup *p = &t->v[t->slots[j] - 1];
-		if (p->chain == chain && p->labels == labels)
-			return p;
-	}
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
-	}
+	uint64_t h = group_hash(chain, labels);
+	struct group_key k = {t, chain, labels};
+	size_t item = gi_index_find(&t->index, h, same_group, &k);
+	if (item)
+		return &t->v[item - 1];
+	GI_GROW(t->v, t->n, t->cap);
 	const struct chain *c = &cs->v[chain - 1];
 	struct pgroup *p = &t->v[t->n];
 	memset(p, 0, sizeof *p);
@@ -858,7 +829,7 @@ static struct pgroup *group_for(struct gtable *t, const struct chains *cs, uint3
 	p->trap = c->trap;
 	p->labels = labels;
 	p->out.wait_min_ns = p->out.wait_max_ns = -1;
-	t->slots[j] = ++t->n;
+	gi_index_add(&t->index, h, ++t->n);
 	return p;
 }
 
@@ -1039,40 +1010,43 @@ static int read_labels(struct gi_goreader *g, uint64_t lp, struct gi_strmap *out
 /* Label sets by content: goroutines whose g.labels differ but hold the same labels belong to
  * one group, as in the runtime's profile. A pointer is read once. */
 struct label_sets {
-	uint64_t *ptr;            /* open addressing: pointer -> id */
-	int *id;
-	size_t nslots, used;
+	uint64_t *ptr;            /* pointers read, item i + 1 of by_ptr ... */
+	int *id;                  /* ... and the set each holds */
+	size_t nptr, cap;
+	struct gi_index by_ptr;
 	struct gi_strmap *sets;   /* id - 1 -> the labels; id 0 = none */
-	char **canon;
-	size_t nsets;
+	char **canon;             /* id - 1 -> the labels as one string, item id of by_canon */
+	size_t nsets, capsets;
+	struct gi_index by_canon;
 };
+
+struct ls_key {
+	const struct label_sets *ls;
+	uint64_t ptr;
+	const char *canon;
+};
+
+static bool same_ptr(void *arg, size_t item)
+{
+	const struct ls_key *k = arg;
+	return k->ls->ptr[item - 1] == k->ptr;
+}
+
+static bool same_canon(void *arg, size_t item)
+{
+	const struct ls_key *k = arg;
+	return !strcmp(k->ls->canon[item - 1], k->canon);
+}
 
 static int label_id(struct gi_goreader *g, struct label_sets *ls, uint64_t ptr)
 {
 	if (!ptr)
 		return 0;
-	if (2 * (ls->used + 1) > ls->nslots) {
-		size_t ns = ls->nslots ? 2 * ls->nslots : 256;
-		uint64_t *np = xcalloc(ns, sizeof *np);
-		int *ni = xcalloc(ns, sizeof *ni);
-		for (size_t i = 0; i < ls->nslots; i++)
-			if (ls->ptr[i]) {
-				size_t j = (ls->ptr[i] >> 4) & (ns - 1);
-				while (np[j])
-					j = (j + 1) & (ns - 1);
-				np[j] = ls->ptr[i];
-				ni[j] = ls->id[i];
-			}
-		free(ls->ptr);
-		free(ls->id);
-		ls->ptr = np;
-		ls->id = ni;
-		ls->nslots = ns;
-	}
-	size_t j = (ptr >> 4) & (ls->nslots - 1);
-	for (; ls->ptr[j]; j = (j + 1) & (ls->nslots - 1))
-		if (ls->ptr[j] == ptr)
-			return ls->id[j];
+	uint64_t hp = gi_hash(GI_HASH_INIT, &ptr, sizeof ptr);
+	struct ls_key k = {ls, ptr, NULL};
+	size_t item = gi_index_find(&ls->by_ptr, hp, same_ptr, &k);
+	if (item)
+		return ls->id[item - 1];
 	struct gi_strmap m = {0};
 	if (read_labels(g, ptr, &m) != 0) {
 		gi_strmap_free(&m);
@@ -1088,23 +1062,25 @@ static int label_id(struct gi_goreader *g, struct label_sets *ls, uint64_t ptr)
 		strcat(c, m.v[i].value);
 		strcat(c, "\x1e");
 	}
-	int id = 0;
-	for (size_t i = 0; i < ls->nsets && !id; i++)  /* few distinct sets in practice */
-		if (!strcmp(ls->canon[i], c))
-			id = (int)i + 1;
+	uint64_t hc = gi_hash_str(GI_HASH_INIT, c);
+	k.canon = c;
+	int id = (int)gi_index_find(&ls->by_canon, hc, same_canon, &k);
 	if (id) {
 		free(c);
 		gi_strmap_free(&m);
 	} else {
-		ls->sets = xrealloc(ls->sets, (ls->nsets + 1) * sizeof *ls->sets);
-		ls->canon = xrealloc(ls->canon, (ls->nsets + 1) * sizeof *ls->canon);
+		GI_GROW(ls->sets, ls->nsets, ls->capsets);
+		ls->canon = xrealloc(ls->canon, ls->capsets * sizeof *ls->canon);
 		ls->sets[ls->nsets] = m;
 		ls->canon[ls->nsets] = c;
 		id = (int)++ls->nsets;
+		gi_index_add(&ls->by_canon, hc, (size_t)id);
 	}
-	ls->ptr[j] = ptr;
-	ls->id[j] = id;
-	ls->used++;
+	GI_GROW(ls->ptr, ls->nptr, ls->cap);
+	ls->id = xrealloc(ls->id, ls->cap * sizeof *ls->id);
+	ls->ptr[ls->nptr] = ptr;
+	ls->id[ls->nptr++] = id;
+	gi_index_add(&ls->by_ptr, hp, ls->nptr);
 	return id;
 }
 
@@ -1118,6 +1094,8 @@ static void label_sets_free(struct label_sets *ls)
 	free(ls->canon);
 	free(ls->ptr);
 	free(ls->id);
+	gi_index_free(&ls->by_ptr);
+	gi_index_free(&ls->by_canon);
 }
 
 /* Unwinds every user goroutine with a stack copy and groups identical stacks. */
@@ -1236,7 +1214,7 @@ static void build_groups(struct gi_goreader *g, struct gi_snapshot *s, const boo
 		                           "could not be followed (on the system stack, in C code, or "
 		                           "read without stopping): counted, but not in the groups", (unsigned long long)nostack);
 	free(t.v);
-	free(t.slots);
+	gi_index_free(&t.index);
 	label_sets_free(&ls);
 }
 

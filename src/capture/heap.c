@@ -60,11 +60,6 @@ struct gi_heapreader {
 	bool captured;
 };
 
-static bool member(struct gi_layout *d, const char *type, const char *path, struct gi_field *f)
-{
-	return gi_layout_field(d, type, path, f);
-}
-
 void gi_heapreader_free(struct gi_heapreader *h)
 {
 	if (!h)
@@ -89,113 +84,80 @@ int gi_heapreader_prepare(struct gi_target *t, struct gi_heapreader **out, char 
 		return -ENOENT;
 	}
 	struct gi_heapreader *h = xcalloc(1, sizeof *h);
-	const char *missing = NULL;
 	const char *hsd = "runtime.heapStatsDelta", *ms = "runtime.mstats";
 	const char *gcc = "runtime.gcControllerState", *sp = "runtime.mspan";
-	if (gi_layout_var(d, "runtime.mheap_", &h->a_mheap, NULL))
-		missing = "runtime.mheap_";
-	else if (gi_layout_var(d, "runtime.memstats", &h->a_memstats, &h->memstats_size))
-		missing = "runtime.memstats";
-	else if (gi_layout_var(d, "runtime.gcController", &h->a_gcc, &h->gcc_size))
-		missing = "runtime.gcController";
-	else if (gi_layout_var(d, "runtime.gcphase", &h->a_gcphase, NULL))
-		missing = "runtime.gcphase";
-	else if (!member(d, "runtime.mheap", "allspans", &h->h_allspans))
-		missing = "runtime.mheap.allspans";
-	else if (!member(d, sp, "startAddr", &h->s_start))
-		missing = "runtime.mspan.startAddr";
-	else if (!member(d, sp, "npages", &h->s_npages))
-		missing = "runtime.mspan.npages";
-	else if (!member(d, sp, "nelems", &h->s_nelems))
-		missing = "runtime.mspan.nelems";
-	else if (!member(d, sp, "allocCount", &h->s_alloccount))
-		missing = "runtime.mspan.allocCount";
-	else if (!member(d, sp, "spanclass", &h->s_spanclass))
-		missing = "runtime.mspan.spanclass";
-	else if (!member(d, sp, "state", &h->s_state))
-		missing = "runtime.mspan.state";
-	else if (!member(d, sp, "allocCountBeforeCache", &h->s_acbc))
-		missing = "runtime.mspan.allocCountBeforeCache";
-	else if (!member(d, sp, "elemsize", &h->s_elemsize))
-		missing = "runtime.mspan.elemsize";
-	else if (!member(d, sp, "freeindex", &h->s_freeindex))
-		missing = "runtime.mspan.freeindex";
-	else if (!member(d, sp, "allocBits", &h->s_allocbits))
-		missing = "runtime.mspan.allocBits";
-	else if (!member(d, ms, "heapStats.stats", &h->ms_stats))
-		missing = "runtime.mstats.heapStats.stats";
-	else if (!member(d, ms, "numgc", &h->ms_numgc))
-		missing = "runtime.mstats.numgc";
-	else if (gi_layout_type_size(d, hsd, &h->hsd_size))
-		missing = "runtime.heapStatsDelta";
-	else if (!member(d, hsd, "inStacks", &h->d_instacks))
-		missing = "runtime.heapStatsDelta.inStacks";
-	else if (!member(d, hsd, "inWorkBufs", &h->d_inworkbufs))
-		missing = "runtime.heapStatsDelta.inWorkBufs";
-	else if (!member(d, hsd, "tinyAllocCount", &h->d_tiny))
-		missing = "runtime.heapStatsDelta.tinyAllocCount";
-	else if (!member(d, hsd, "largeAlloc", &h->d_largealloc))
-		missing = "runtime.heapStatsDelta.largeAlloc";
-	else if (!member(d, hsd, "largeAllocCount", &h->d_largeallocn))
-		missing = "runtime.heapStatsDelta.largeAllocCount";
-	else if (!member(d, hsd, "smallAllocCount", &h->d_small) ||
-	         h->d_small.size != GI_NUM_SIZE_CLASSES * 8)
+	const struct gi_need need[] = {
+		GI_NEED_VAR("runtime.mheap_", &h->a_mheap, NULL),
+		GI_NEED_VAR("runtime.memstats", &h->a_memstats, &h->memstats_size),
+		GI_NEED_VAR("runtime.gcController", &h->a_gcc, &h->gcc_size),
+		GI_NEED_VAR("runtime.gcphase", &h->a_gcphase, NULL),
+		GI_NEED_FIELD("runtime.mheap", "allspans", &h->h_allspans),
+		GI_NEED_FIELD(sp, "startAddr", &h->s_start),
+		GI_NEED_FIELD(sp, "npages", &h->s_npages),
+		GI_NEED_FIELD(sp, "nelems", &h->s_nelems),
+		GI_NEED_FIELD(sp, "allocCount", &h->s_alloccount),
+		GI_NEED_FIELD(sp, "spanclass", &h->s_spanclass),
+		GI_NEED_FIELD(sp, "state", &h->s_state),
+		GI_NEED_FIELD(sp, "allocCountBeforeCache", &h->s_acbc),
+		GI_NEED_FIELD(sp, "elemsize", &h->s_elemsize),
+		GI_NEED_FIELD(sp, "freeindex", &h->s_freeindex),
+		GI_NEED_FIELD(sp, "allocBits", &h->s_allocbits),
+		GI_NEED_FIELD(ms, "heapStats.stats", &h->ms_stats),
+		GI_NEED_FIELD(ms, "numgc", &h->ms_numgc),
+		GI_NEED_FIELD(ms, "stacks_sys", &h->ms_sys[0]),
+		GI_NEED_FIELD(ms, "mspan_sys", &h->ms_sys[1]),
+		GI_NEED_FIELD(ms, "mcache_sys", &h->ms_sys[2]),
+		GI_NEED_FIELD(ms, "buckhash_sys", &h->ms_sys[3]),
+		GI_NEED_FIELD(ms, "gcMiscSys", &h->ms_sys[4]),
+		GI_NEED_FIELD(ms, "other_sys", &h->ms_sys[5]),
+		GI_NEED_FIELD(hsd, "inStacks", &h->d_instacks),
+		GI_NEED_FIELD(hsd, "inWorkBufs", &h->d_inworkbufs),
+		GI_NEED_FIELD(hsd, "tinyAllocCount", &h->d_tiny),
+		GI_NEED_FIELD(hsd, "largeAlloc", &h->d_largealloc),
+		GI_NEED_FIELD(hsd, "largeAllocCount", &h->d_largeallocn),
+		GI_NEED_FIELD(hsd, "smallAllocCount", &h->d_small),
+		GI_NEED_FIELD(hsd, "largeFree", &h->d_largefree),
+		GI_NEED_FIELD(hsd, "largeFreeCount", &h->d_largefreen),
+		GI_NEED_FIELD(hsd, "smallFreeCount", &h->d_smallfree),
+		GI_NEED_FIELD(gcc, "gcPercent", &h->c_gcpercent),
+		GI_NEED_FIELD(gcc, "memoryLimit", &h->c_memlimit),
+		GI_NEED_FIELD(gcc, "heapInUse", &h->c_inuse),
+		GI_NEED_FIELD(gcc, "heapFree", &h->c_free),
+		GI_NEED_FIELD(gcc, "heapReleased", &h->c_released),
+		GI_NEED_FIELD(gcc, "gcPercentHeapGoal", &h->c_goal),
+		GI_NEED_FIELD(gcc, "sweepDistMinTrigger", &h->c_sweepdist),
+		GI_NEED_FIELD(gcc, "triggered", &h->c_triggered),
+	};
+	char what[128];
+	const char *missing = gi_layout_need(d, need, sizeof need / sizeof need[0], what,
+	                                     sizeof what);
+	if (!missing && gi_layout_type_size(d, hsd, &h->hsd_size) != 0)
+		missing = hsd;
+	/* one counter per size class */
+	if (!missing && (h->d_small.size != GI_NUM_SIZE_CLASSES * 8 ||
+	                 h->d_smallfree.size != GI_NUM_SIZE_CLASSES * 8))
 		missing = "runtime.heapStatsDelta.smallAllocCount[68]";
-	else if (!member(d, hsd, "largeFree", &h->d_largefree))
-		missing = "runtime.heapStatsDelta.largeFree";
-	else if (!member(d, hsd, "largeFreeCount", &h->d_largefreen))
-		missing = "runtime.heapStatsDelta.largeFreeCount";
-	else if (!member(d, hsd, "smallFreeCount", &h->d_smallfree) ||
-	         h->d_smallfree.size != GI_NUM_SIZE_CLASSES * 8)
-		missing = "runtime.heapStatsDelta.smallFreeCount[68]";
-	else if (!member(d, gcc, "gcPercent", &h->c_gcpercent))
-		missing = "runtime.gcControllerState.gcPercent";
-	else if (!member(d, gcc, "memoryLimit", &h->c_memlimit))
-		missing = "runtime.gcControllerState.memoryLimit";
-	else if (!member(d, gcc, "heapInUse", &h->c_inuse))
-		missing = "runtime.gcControllerState.heapInUse";
-	else if (!member(d, gcc, "heapFree", &h->c_free))
-		missing = "runtime.gcControllerState.heapFree";
-	else if (!member(d, gcc, "heapReleased", &h->c_released))
-		missing = "runtime.gcControllerState.heapReleased";
-	else if (!member(d, gcc, "gcPercentHeapGoal", &h->c_goal))
-		missing = "runtime.gcControllerState.gcPercentHeapGoal";
-	else if (!member(d, gcc, "sweepDistMinTrigger", &h->c_sweepdist))
-		missing = "runtime.gcControllerState.sweepDistMinTrigger";
-	else if (!member(d, gcc, "triggered", &h->c_triggered))
-		missing = "runtime.gcControllerState.triggered";
-	static const char *const sysnames[6] = {"stacks_sys", "mspan_sys", "mcache_sys",
-	                                         "buckhash_sys", "gcMiscSys", "other_sys"};
-	for (int i = 0; !missing && i < 6; i++)
-		if (!member(d, ms, sysnames[i], &h->ms_sys[i]))
-			missing = sysnames[i];
 	if (missing) {
 		snprintf(err, errlen, "no layout for %s (%s)", missing, gi_layout_source(d));
 		gi_heapreader_free(h);
 		return -ENOENT;
 	}
 	h->go_minor = t->go_minor;
-	h->have_limit_goal = member(d, gcc, "totalAlloc", &h->c_totalalloc) &&
-	                     member(d, gcc, "totalFree", &h->c_totalfree) &&
-	                     member(d, gcc, "mappedReady", &h->c_mapped) &&
-	                     member(d, gcc, "heapMarked", &h->c_marked);
+	h->have_limit_goal = gi_layout_field(d, gcc, "totalAlloc", &h->c_totalalloc) &&
+	                     gi_layout_field(d, gcc, "totalFree", &h->c_totalfree) &&
+	                     gi_layout_field(d, gcc, "mappedReady", &h->c_mapped) &&
+	                     gi_layout_field(d, gcc, "heapMarked", &h->c_marked);
 	/* Where the P's mcaches are: needed to do the flush ReadMemStats does. */
 	h->have_mcache = gi_layout_var(d, "runtime.allp", &h->a_allp, NULL) == 0 &&
-	                 member(d, "runtime.p", "mcache", &h->p_mcache) &&
-	                 member(d, "runtime.mcache", "alloc", &h->mc_alloc) &&
+	                 gi_layout_field(d, "runtime.p", "mcache", &h->p_mcache) &&
+	                 gi_layout_field(d, "runtime.mcache", "alloc", &h->mc_alloc) &&
 	                 h->mc_alloc.size == NUM_SPAN_CLASSES * 8 &&
-	                 member(d, "runtime.mcache", "tinyAllocs", &h->mc_tiny);
+	                 gi_layout_field(d, "runtime.mcache", "tinyAllocs", &h->mc_tiny);
 
 	struct gi_field *sf[] = {&h->s_start, &h->s_npages, &h->s_nelems, &h->s_alloccount,
-	                      &h->s_spanclass, &h->s_state, &h->s_acbc, &h->s_elemsize,
-	                      &h->s_freeindex, &h->s_allocbits};
-	h->s_lo = UINT64_MAX;
-	for (size_t i = 0; i < sizeof sf / sizeof sf[0]; i++) {
-		if (sf[i]->off < h->s_lo)
-			h->s_lo = sf[i]->off;
-		if (sf[i]->off + sf[i]->size > h->s_hi)
-			h->s_hi = sf[i]->off + sf[i]->size;
-	}
+	                         &h->s_spanclass, &h->s_state, &h->s_acbc, &h->s_elemsize,
+	                         &h->s_freeindex, &h->s_allocbits};
+	gi_fields_window(sf, sizeof sf / sizeof sf[0], &h->s_lo, &h->s_hi);
 
 	/* The size-class table: the target's own when its DWARF names it. */
 	uint64_t a, sz;

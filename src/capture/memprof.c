@@ -231,10 +231,7 @@ void gi_profreader_read(struct gi_profreader *m, struct gi_target *t, struct gi_
 			}
 			rest = (const uint8_t *)big;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 256;
-			raw = xrealloc(raw, cap * sizeof *raw);
-		}
+		GI_GROW(raw, n, cap);
 		struct rawsite *s = &raw[n];
 		s->npcs = (size_t)nstk;
 		s->pcs = xmalloc((nstk ? nstk : 1) * 8);

@@ -34,6 +34,32 @@ int gi_cmd_show(int argc, char **argv);
 int gi_cmd_diff(int argc, char **argv);
 int gi_cmd_export(int argc, char **argv);
 
+/* ---- options.c: every option of every command, in one table ---- */
+enum gi_cmd_id { GI_CMD_SNAPSHOT = 1, GI_CMD_SHOW = 2, GI_CMD_DIFF = 4, GI_CMD_EXPORT = 8 };
+enum gi_opt {
+	GI_OPT_OUTPUT = 1, GI_OPT_MAX_STOP, GI_OPT_GZIP, GI_OPT_NO_STOP, GI_OPT_DEBUGINFO,
+	GI_OPT_CONSISTENT, GI_OPT_QUIET, GI_OPT_JSON, GI_OPT_TOP, GI_OPT_ALL, GI_OPT_STATE,
+	GI_OPT_FUNC, GI_OPT_GROUP_BY, GI_OPT_ALLOC_STACKS, GI_OPT_STRINGS, GI_OPT_COLOR,
+	GI_OPT_FAIL_ON, GI_OPT_HTML, GI_OPT_FORMAT, GI_OPT_PROFILE, GI_OPT_HELP,
+};
+struct gi_opts {
+	enum gi_cmd_id cmd;
+	const char *usage;
+	int argc;
+	char **argv;
+	const char *arg;   /* the value of the option just returned */
+	struct gi_report_opts *ro;  /* set: the report options (--json, --top, --color) go here */
+};
+void gi_opt_init(struct gi_opts *p, enum gi_cmd_id cmd, const char *usage, int argc, char **argv);
+/* The same for a report (show, diff): its options' defaults into ro (colours on a terminal),
+ * and gi_opt_next takes the options reports share into ro itself. */
+void gi_opt_init_report(struct gi_opts *p, enum gi_cmd_id cmd, const char *usage, int argc,
+                        char **argv, struct gi_report_opts *ro);
+/* The next option of the command line: its enum gi_opt (value in p->arg); 0 at the end (the
+ * operands start at optind); -GI_EXIT_USAGE after saying, in one line, what is wrong.
+ * --help prints the command's usage and returns GI_OPT_HELP. */
+int gi_opt_next(struct gi_opts *p);
+
 /* ---- common.c ---- */
 /* "goinspect: MESSAGE", the command's synopsis and a hint; returns GI_EXIT_USAGE. */
 int gi_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -41,6 +67,9 @@ int gi_usage_error(const char *usage, const char *fmt, ...) __attribute__((forma
 int64_t gi_parse_duration(const char *s);
 /* A process ID, -1 if s is not one. */
 int gi_parse_pid(const char *s);
+/* The options the reports share (--json, --top N, --color WHEN), into p->ro: 1 when o was
+ * one, 0 when not, -GI_EXIT_USAGE after saying what is wrong. */
+int gi_report_option(const struct gi_opts *p, int o);
 /* --color=auto: colours on a terminal only, never with NO_COLOR set or TERM=dumb. */
 bool gi_color_auto(void);
 /* Reads a snapshot file: 0, or says why on stderr and returns GI_EXIT_SNAPFILE. */

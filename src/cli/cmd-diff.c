@@ -1,7 +1,7 @@
 /* cmd-diff.c: goinspect diff A B [C...]: what grew (analysis/), printed (output/). */
 #include "cli/cli.h"
 
-#include <getopt.h>
+#include <getopt.h>  /* optind */
 #include <stdlib.h>
 
 const char gi_usage_diff[] =
@@ -25,63 +25,24 @@ const char gi_usage_diff[] =
 
 int gi_cmd_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"top", required_argument, NULL, 'n'},
-		{"color", required_argument, NULL, 'C'},
-		{"colour", required_argument, NULL, 'C'},
-		{"fail-on", required_argument, NULL, 'F'},
-		{"html", required_argument, NULL, 'H'},
-		{"all", no_argument, NULL, 'a'},
-		{"state", required_argument, NULL, 's'},
-		{"func", required_argument, NULL, 'f'},
-		{"group-by", required_argument, NULL, 'g'},
-		{"alloc-stacks", no_argument, NULL, 'S'},
-		{"strings", required_argument, NULL, 'K'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
 	const char *usage = gi_usage_diff;
 	struct gi_report_opts ro;
-	memset(&ro, 0, sizeof ro);
-	ro.color = gi_color_auto();
 	const char *fail_on_spec = NULL, *html_path = NULL;
-	int o;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "+jn:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'a': case 's': case 'f': case 'g': case 'S': case 'K':
-			return gi_usage_error(usage, "--all, --state, --func, --group-by, "
-			                             "--alloc-stacks and --strings are for show");
-		case 'C':
-			if (!strcmp(optarg, "always"))
-				ro.color = true;
-			else if (!strcmp(optarg, "never"))
-				ro.color = false;
-			else if (!strcmp(optarg, "auto"))
-				ro.color = gi_color_auto();
-			else
-				return gi_usage_error(usage, "bad --color '%s' (auto, always, never)", optarg);
-			break;
-		case 'F': fail_on_spec = optarg; break;
-		case 'H': html_path = optarg; break;
-		case 'j': ro.json = true; break;
-		case 'n': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 0 || v > 1000000)
-				return gi_usage_error(usage, "bad --top '%s'", optarg);
-			ro.top = (int)v;
-			break;
-		}
-		case 'h': fputs(usage, stdout); return GI_EXIT_OK;
-		default: return gi_usage_error(usage, "bad option");
-		}
+	struct gi_opts p;
+	int o, rc;
+	gi_opt_init_report(&p, GI_CMD_DIFF, usage, argc, argv, &ro);
+	while ((o = gi_opt_next(&p)) > 0) {
+		if (o == GI_OPT_FAIL_ON)
+			fail_on_spec = p.arg;
+		else if (o == GI_OPT_HTML)
+			html_path = p.arg;
+		else if (o == GI_OPT_HELP)
+			return GI_EXIT_OK;
 	}
+	if (o < 0)
+		return -o;
 	if (argc - optind < 2)
 		return gi_usage_error(usage, "diff takes two or more snapshot files, oldest first");
-	if (ro.json)
-		ro.color = false;
 	struct gi_failon fo;
 	char err[512];
 	if (fail_on_spec && gi_failon_parse(fail_on_spec, &fo, err, sizeof err) != 0)
@@ -90,7 +51,7 @@ int gi_cmd_diff(int argc, char **argv)
 	struct gi_snapshot *s = xcalloc(n, sizeof *s);
 	const struct gi_snapshot **sp = xcalloc(n, sizeof *sp);
 	const char *const *paths = (const char *const *)(argv + optind);
-	int rc = GI_EXIT_OK;
+	rc = GI_EXIT_OK;
 	size_t loaded = 0;
 	for (; loaded < n; loaded++) {
 		if ((rc = gi_load(paths[loaded], &s[loaded])) != 0)

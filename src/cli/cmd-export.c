@@ -2,7 +2,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>  /* optind */
 #include <limits.h>
 #include <stdlib.h>
 
@@ -31,13 +31,6 @@ const char gi_usage_export[] =
 
 int gi_cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"profile", required_argument, NULL, 'p'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
 	static const struct {
 		const char *name, *ext;
 		enum gi_export_profile what;
@@ -48,17 +41,19 @@ int gi_cmd_export(int argc, char **argv)
 		{"size-classes", ".classes.pb.gz", GI_EXPORT_SIZE_CLASSES},
 	};
 	const char *format = "pprof", *profile = "goroutine", *out = NULL;
+	struct gi_opts p;
 	int o;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "+f:p:o:h", opts, NULL)) != -1) {
+	gi_opt_init(&p, GI_CMD_EXPORT, gi_usage_export, argc, argv);
+	while ((o = gi_opt_next(&p)) > 0) {
 		switch (o) {
-		case 'f': format = optarg; break;
-		case 'p': profile = optarg; break;
-		case 'o': out = optarg; break;
-		case 'h': fputs(gi_usage_export, stdout); return GI_EXIT_OK;
-		default: return gi_usage_error(gi_usage_export, "bad option");
+		case GI_OPT_FORMAT: format = p.arg; break;
+		case GI_OPT_PROFILE: profile = p.arg; break;
+		case GI_OPT_OUTPUT: out = p.arg; break;
+		case GI_OPT_HELP: return GI_EXIT_OK;
 		}
 	}
+	if (o < 0)
+		return -o;
 	if (strcmp(format, "pprof") && strcmp(format, "folded"))
 		return gi_usage_error(gi_usage_export, "bad --format '%s' (pprof, folded)", format);
 	size_t pi = 0;

@@ -1,7 +1,7 @@
 /* cmd-show.c: goinspect show FILE: the full report of one snapshot. */
 #include "cli/cli.h"
 
-#include <getopt.h>
+#include <getopt.h>  /* optind */
 #include <regex.h>
 #include <stdlib.h>
 
@@ -29,95 +29,65 @@ const char gi_usage_show[] =
 
 int gi_cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"top", required_argument, NULL, 'n'},
-		{"all", no_argument, NULL, 'a'},
-		{"state", required_argument, NULL, 's'},
-		{"func", required_argument, NULL, 'f'},
-		{"group-by", required_argument, NULL, 'g'},
-		{"alloc-stacks", no_argument, NULL, 'S'},
-		{"strings", required_argument, NULL, 'K'},
-		{"color", required_argument, NULL, 'C'},
-		{"colour", required_argument, NULL, 'C'},
-		{"fail-on", required_argument, NULL, 'F'},
-		{"html", required_argument, NULL, 'H'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
 	const char *usage = gi_usage_show;
 	struct gi_report_opts ro;
-	memset(&ro, 0, sizeof ro);
-	ro.color = gi_color_auto();
 	regex_t func_re;
 	bool have_re = false;
+	struct gi_opts p;
 	int o, rc = GI_EXIT_OK;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "+jn:as:f:g:h", opts, NULL)) != -1) {
+	gi_opt_init_report(&p, GI_CMD_SHOW, usage, argc, argv, &ro);
+	while ((o = gi_opt_next(&p)) > 0) {
+		const char *v = p.arg;
 		switch (o) {
-		case 'C': case 'F': case 'H':
-			rc = gi_usage_error(usage, "--fail-on, --html and --color are for diff");
-			goto out;
-		case 'S': ro.alloc_stacks = true; break;
-		case 'a': ro.all = true; break;
-		case 's': ro.state = optarg; break;
-		case 'f': {
+		case GI_OPT_ALLOC_STACKS: ro.alloc_stacks = true; break;
+		case GI_OPT_ALL: ro.all = true; break;
+		case GI_OPT_STATE: ro.state = v; break;
+		case GI_OPT_FUNC: {
 			if (have_re)
 				regfree(&func_re);
-			int e = regcomp(&func_re, optarg, REG_EXTENDED | REG_NOSUB);
+			int e = regcomp(&func_re, v, REG_EXTENDED | REG_NOSUB);
 			if (e) {
 				char msg[256];
 				regerror(e, &func_re, msg, sizeof msg);
-				rc = gi_usage_error(usage, "bad --func '%s': %s", optarg, msg);
+				rc = gi_usage_error(usage, "bad --func '%s': %s", v, msg);
 				goto out;
 			}
 			have_re = true;
 			ro.func_re = &func_re;
 			break;
 		}
-		case 'g':
-			if (strcmp(optarg, "stack") && strcmp(optarg, "function") &&
-			    strcmp(optarg, "creator") && strcmp(optarg, "reason") &&
-			    !(strncmp(optarg, "label=", 6) == 0 && optarg[6])) {
+		case GI_OPT_GROUP_BY:
+			if (strcmp(v, "stack") && strcmp(v, "function") && strcmp(v, "creator") &&
+			    strcmp(v, "reason") && !(strncmp(v, "label=", 6) == 0 && v[6])) {
 				rc = gi_usage_error(usage, "bad --group-by '%s' (stack, function, creator, "
-				                           "reason, label=KEY)", optarg);
+				                           "reason, label=KEY)", v);
 				goto out;
 			}
-			ro.group_by = optarg;
+			ro.group_by = v;
 			break;
-		case 'K': {
+		case GI_OPT_STRINGS: {
 			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 0 || v >= GI_NUM_SIZE_CLASSES) {
-				rc = gi_usage_error(usage, "bad --strings '%s' (a size class, 0 to %d)",
-				                    optarg, GI_NUM_SIZE_CLASSES - 1);
+			long n = strtol(v, &end, 10);
+			if (*end || end == v || n < 0 || n >= GI_NUM_SIZE_CLASSES) {
+				rc = gi_usage_error(usage, "bad --strings '%s' (a size class, 0 to %d)", v,
+				                    GI_NUM_SIZE_CLASSES - 1);
 				goto out;
 			}
-			ro.strings_class = (int)v;
+			ro.strings_class = (int)n;
 			ro.strings = true;
 			break;
 		}
-		case 'j': ro.json = true; break;
-		case 'n': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 0 || v > 1000000) {
-				rc = gi_usage_error(usage, "bad --top '%s'", optarg);
-				goto out;
-			}
-			ro.top = (int)v;
-			break;
+		case GI_OPT_HELP: rc = GI_EXIT_OK; goto out;
 		}
-		case 'h': fputs(usage, stdout); goto out;
-		default: rc = gi_usage_error(usage, "bad option"); goto out;
-		}
+	}
+	if (o < 0) {
+		rc = -o;
+		goto out;
 	}
 	if (argc - optind != 1) {
 		rc = gi_usage_error(usage, "show takes one snapshot file");
 		goto out;
 	}
-	if (ro.json)
-		ro.color = false;
 	struct gi_snapshot s;
 	if ((rc = gi_load(argv[optind], &s)) != 0)
 		goto out;

@@ -1,7 +1,7 @@
 /* cmd-snapshot.c: goinspect snapshot PID: capture (capture/), write, summarise. */
 #include "cli/cli.h"
 
-#include <getopt.h>
+#include <getopt.h>  /* optind */
 #include <stdlib.h>
 #include <time.h>
 
@@ -40,42 +40,33 @@ static void default_name(char *buf, size_t n, int pid, time_t when)
 
 int gi_cmd_snapshot(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"max-stop", required_argument, NULL, 'm'},
-		{"gzip", no_argument, NULL, 'z'},
-		{"no-stop", no_argument, NULL, 'N'},
-		{"debuginfo", required_argument, NULL, 'D'},
-		{"consistent", no_argument, NULL, 'C'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
 	const char *usage = gi_usage_snapshot;
 	struct gi_capture_opts co = {.max_stop_ns = 2000000000};
 	const char *out = NULL;
 	bool gz = false, quiet = false;
+	struct gi_opts p;
 	int o;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "+o:zqh", opts, NULL)) != -1) {
+	gi_opt_init(&p, GI_CMD_SNAPSHOT, usage, argc, argv);
+	while ((o = gi_opt_next(&p)) > 0) {
 		switch (o) {
-		case 'o': out = optarg; break;
-		case 'm': {
-			int64_t v = gi_parse_duration(optarg);
+		case GI_OPT_OUTPUT: out = p.arg; break;
+		case GI_OPT_MAX_STOP: {
+			int64_t v = gi_parse_duration(p.arg);
 			if (v <= 0)
-				return gi_usage_error(usage, "bad --max-stop '%s' (e.g. 2s, 500ms)", optarg);
+				return gi_usage_error(usage, "bad --max-stop '%s' (e.g. 2s, 500ms)", p.arg);
 			co.max_stop_ns = (uint64_t)v;
 			break;
 		}
-		case 'z': gz = true; break;
-		case 'N': co.no_stop = true; break;
-		case 'D': co.debuginfo = optarg; break;
-		case 'C': co.consistent = true; break;
-		case 'q': quiet = true; break;
-		case 'h': fputs(usage, stdout); return GI_EXIT_OK;
-		default: return gi_usage_error(usage, "bad option");
+		case GI_OPT_GZIP: gz = true; break;
+		case GI_OPT_NO_STOP: co.no_stop = true; break;
+		case GI_OPT_DEBUGINFO: co.debuginfo = p.arg; break;
+		case GI_OPT_CONSISTENT: co.consistent = true; break;
+		case GI_OPT_QUIET: quiet = true; break;
+		case GI_OPT_HELP: return GI_EXIT_OK;
 		}
 	}
+	if (o < 0)
+		return -o;
 	if (argc - optind != 1)
 		return gi_usage_error(usage, "snapshot takes one PID");
 	if (co.no_stop && co.consistent)

@@ -8,13 +8,13 @@
 
 int gi_usage_error(const char *usage, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	char *m = xvasprintf(fmt, ap);
 	va_end(ap);
 	const char *nl = strchr(usage, '\n');
-	gi_err("%s", buf);
+	gi_err("%s", m);
+	free(m);
 	fprintf(stderr, "%.*s\nTry 'goinspect --help'.\n", (int)(nl ? nl - usage : 0), usage);
 	return GI_EXIT_USAGE;
 }
@@ -82,4 +82,31 @@ int gi_finish_output(void)
 		return GI_EXIT_IO;
 	}
 	return GI_EXIT_OK;
+}
+
+int gi_report_option(const struct gi_opts *p, int o)
+{
+	const char *v = p->arg;
+	struct gi_report_opts *ro = p->ro;
+	switch (o) {
+	case GI_OPT_JSON:
+		ro->json = true;
+		ro->color = false;
+		return 1;
+	case GI_OPT_TOP: {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || end == v || n < 0 || n > 1000000)
+			return -gi_usage_error(p->usage, "bad --top '%s'", v);
+		ro->top = (int)n;
+		return 1;
+	}
+	case GI_OPT_COLOR:
+		if (!strcmp(v, "always") || !strcmp(v, "never") || !strcmp(v, "auto"))
+			ro->color = !ro->json && (!strcmp(v, "auto") ? gi_color_auto() : v[0] == 'a');
+		else
+			return -gi_usage_error(p->usage, "bad --color '%s' (auto, always, never)", v);
+		return 1;
+	}
+	return 0;
 }

@@ -67,10 +67,7 @@ int gi_dwarf_open(struct gi_elf *e, struct gi_dwarf **out, char *err, size_t err
 				              strncmp(name, "runtime/pprof.", 14) != 0 &&
 				              strncmp(name, "internal/runtime/gc.", 20) != 0))
 					continue;
-				if (d->n == d->cap) {
-					d->cap = d->cap ? 2 * d->cap : 1024;
-					d->e = xrealloc(d->e, d->cap * sizeof *d->e);
-				}
+				GI_GROW(d->e, d->n, d->cap);
 				d->e[d->n++] = (struct entry){name, dwarf_dieoffset(&child), tag};
 			} while (dwarf_siblingof(&child, &child) == 0);
 		}

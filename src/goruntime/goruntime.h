@@ -153,6 +153,22 @@ struct gi_field {
 /* Looks the member up (gi_layout_member); f->ok says whether it was found. */
 bool gi_layout_field(struct gi_layout *l, const char *type, const char *path,
                      struct gi_field *f);
+/* What a reader needs from the layouts: a struct member (type, path) into f, or, with path
+ * NULL, a global named type whose address (and size, when wanted) go to addr and size. */
+struct gi_need {
+	const char *type, *path;
+	struct gi_field *f;
+	uint64_t *addr, *size;
+};
+#define GI_NEED_FIELD(type, path, f) {type, path, f, NULL, NULL}
+#define GI_NEED_VAR(name, addr, size) {name, NULL, NULL, addr, size}
+/* Looks up every need, in order. NULL when all were found; else the first one missing
+ * ("runtime.mspan.npages"), in buf. */
+const char *gi_layout_need(struct gi_layout *l, const struct gi_need *need, size_t n, char *buf,
+                           size_t len);
+/* The smallest window [*lo, *hi) of a struct holding every member in f that the layouts have:
+ * what is copied of each one. */
+void gi_fields_window(struct gi_field *const *f, size_t n, uint64_t *lo, uint64_t *hi);
 /* The member's value in a copy of part of its struct that starts at struct offset lo; 0 for
  * a member the layouts do not have. */
 static inline uint64_t gi_field_get(const uint8_t *copy, uint64_t lo, const struct gi_field *f)

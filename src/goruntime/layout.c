@@ -212,6 +212,36 @@ bool gi_layout_field(struct gi_layout *l, const char *type, const char *path,
 	return f->ok;
 }
 
+const char *gi_layout_need(struct gi_layout *l, const struct gi_need *need, size_t n, char *buf,
+                           size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct gi_need *x = &need[i];
+		if (x->path ? gi_layout_field(l, x->type, x->path, x->f)
+		            : gi_layout_var(l, x->type, x->addr, x->size) == 0)
+			continue;
+		snprintf(buf, len, "%s%s%s", x->type, x->path ? "." : "", x->path ? x->path : "");
+		return buf;
+	}
+	return NULL;
+}
+
+void gi_fields_window(struct gi_field *const *f, size_t n, uint64_t *lo, uint64_t *hi)
+{
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i]->ok)
+			continue;
+		if (f[i]->off < *lo)
+			*lo = f[i]->off;
+		if (f[i]->off + f[i]->size > *hi)
+			*hi = f[i]->off + f[i]->size;
+	}
+	if (*lo > *hi)
+		*lo = *hi = 0;
+}
+
 const char *gi_layout_source(const struct gi_layout *l)
 {
 	return l ? l->source : "none";

@@ -267,10 +267,7 @@ static const uint8_t *inline_tree(struct gi_pcln *p, uint64_t funcoff, size_t *l
 			*len = p->inl[i].len;
 			return p->inl[i].tree;
 		}
-	if (p->ninl == p->capinl) {
-		p->capinl = p->capinl ? 2 * p->capinl : 64;
-		p->inl = xrealloc(p->inl, p->capinl * sizeof *p->inl);
-	}
+	GI_GROW(p->inl, p->ninl, p->capinl);
 	struct inl_cache *c = &p->inl[p->ninl++];
 	c->funcoff = funcoff;
 	c->tree = NULL;

@@ -1,17 +1,17 @@
 /* model.c: the snapshot's teardown and warnings, and which frame names a stack. */
 #include "model/model.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 void gi_snapshot_add_warning(struct gi_snapshot *s, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	char *w = xvasprintf(fmt, ap);
 	va_end(ap);
 	s->warnings = xrealloc(s->warnings, (s->nwarnings + 1) * sizeof *s->warnings);
-	s->warnings[s->nwarnings++] = xstrdup(buf);
+	s->warnings[s->nwarnings++] = w;
 }
 
 static void frame_free(struct gi_frame *f)
@@ -82,6 +82,30 @@ const struct gi_heap_class *gi_heap_class_find(const struct gi_heap *h, int cls)
 			return &h->classes[i];
 	return NULL;
 }
+
+#define H(in, name, f) {in, name, offsetof(struct gi_heap, f)}
+const struct gi_figure gi_heap_figures[] = {
+	H("", "heap_inuse", heap_inuse), H("", "heap_objects", heap_objects),
+	H("", "heap_alloc", heap_alloc), H("", "heap_idle", heap_idle),
+	H("", "heap_released", heap_released), H("", "heap_sys", heap_sys),
+	H("", "stack_inuse", stack_inuse), H("", "stack_sys", stack_sys), H("", "sys", sys),
+	H("", "mallocs", mallocs), H("", "frees", frees), H("", "total_alloc", total_alloc),
+	H("", "num_gc", num_gc), H("", "unflushed_objects", unflushed_objects),
+	H("", "unflushed_bytes", unflushed_bytes),
+	H("spans", "total", spans_total), H("spans", "in_use", spans_inuse),
+	H("spans", "manual", spans_manual), H("spans", "dead", spans_dead),
+	H("spans", "manual_pages", manual_pages),
+	H("span_walk", "objects", walk_objects), H("span_walk", "bytes", walk_bytes),
+	H("span_walk", "in_use_bytes", walk_inuse_bytes),
+};
+const size_t gi_nheap_figures = sizeof gi_heap_figures / sizeof gi_heap_figures[0];
+#define C(name, f) {"", name, offsetof(struct gi_heap_class, f)}
+const struct gi_figure gi_heap_class_figures[] = {
+	C("size", size), C("spans", spans), C("objects", objects), C("bytes", bytes),
+	C("pages", pages), C("slots", slots), C("sampled", sampled),
+};
+const size_t gi_nheap_class_figures =
+	sizeof gi_heap_class_figures / sizeof gi_heap_class_figures[0];
 
 const char *const gi_heap_rss_names[GI_HEAP_RSS_N] = {
 	"go_heap_inuse", "go_heap_free", "go_stacks", "runtime_metadata", "thread_stacks",

@@ -63,6 +63,16 @@ struct gi_heap_rss {       /* resident memory by owner, bytes (see goinspect-sna
 	uint64_t go_heap_inuse, go_heap_free, go_stacks, runtime_metadata, thread_stacks;
 	uint64_t binary_and_libraries, outside_go, other;
 };
+/* The heap's plain counters as the snapshot names them: a uint64_t at offset `off` of a
+ * struct gi_heap (or, for gi_heap_class_figures, of a struct gi_heap_class), in the object
+ * `in` of heap ("" for heap itself). The writer and the reader both go by these tables. */
+struct gi_figure {
+	const char *in, *name;
+	size_t off;
+};
+extern const struct gi_figure gi_heap_figures[], gi_heap_class_figures[];
+extern const size_t gi_nheap_figures, gi_nheap_class_figures;
+#define GI_FIGURE(base, f) ((uint64_t *)((char *)(base) + (f)->off))
 /* Its fields by index, with their names in the snapshot. */
 #define GI_HEAP_RSS_N 8
 extern const char *const gi_heap_rss_names[GI_HEAP_RSS_N];

@@ -26,55 +26,51 @@ static void fail(struct rd *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static json_t *obj(struct rd *r, json_t *parent, const char *key, bool required)
+/* The value under key when it is of the kind ok() accepts; NULL when absent (or null), and
+ * NULL with the reading failed when it is of another kind. */
+static json_t *value(struct rd *r, json_t *o, const char *key, int (*ok)(const json_t *),
+                     const char *kind)
 {
-	json_t *v = json_object_get(parent, key);
-	if (!v || json_is_null(v)) {
-		if (required)
-			fail(r, "truncated or corrupt snapshot: no \"%s\" object", key);
+	json_t *v = o ? json_object_get(o, key) : NULL;
+	if (!v || json_is_null(v))
 		return NULL;
-	}
-	if (!json_is_object(v)) {
-		fail(r, "truncated or corrupt snapshot: \"%s\" is not an object", key);
+	if (!ok(v)) {
+		fail(r, "truncated or corrupt snapshot: \"%s\" is not %s", key, kind);
 		return NULL;
 	}
 	return v;
 }
 
+static int is_object(const json_t *v) { return json_is_object(v); }
+static int is_string(const json_t *v) { return json_is_string(v); }
+static int is_bool(const json_t *v) { return json_is_boolean(v); }
+static int is_u64(const json_t *v) { return json_is_integer(v) && json_integer_value(v) >= 0; }
+static int is_int(const json_t *v) { return json_is_integer(v); }
+
+static json_t *obj(struct rd *r, json_t *parent, const char *key, bool required)
+{
+	json_t *v = value(r, parent, key, is_object, "an object");
+	if (!v && required && !r->bad)
+		fail(r, "truncated or corrupt snapshot: no \"%s\" object", key);
+	return v;
+}
+
 static char *get_str(struct rd *r, json_t *o, const char *key)
 {
-	json_t *v = o ? json_object_get(o, key) : NULL;
-	if (!v || json_is_null(v))
-		return NULL;
-	if (!json_is_string(v)) {
-		fail(r, "truncated or corrupt snapshot: \"%s\" is not a string", key);
-		return NULL;
-	}
-	return xstrdup(json_string_value(v));
+	json_t *v = value(r, o, key, is_string, "a string");
+	return v ? xstrdup(json_string_value(v)) : NULL;
 }
 
 static uint64_t get_u64(struct rd *r, json_t *o, const char *key)
 {
-	json_t *v = o ? json_object_get(o, key) : NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		fail(r, "truncated or corrupt snapshot: \"%s\" is not a non-negative integer", key);
-		return 0;
-	}
-	return (uint64_t)json_integer_value(v);
+	json_t *v = value(r, o, key, is_u64, "a non-negative integer");
+	return v ? (uint64_t)json_integer_value(v) : 0;
 }
 
 static bool get_bool(struct rd *r, json_t *o, const char *key)
 {
-	json_t *v = o ? json_object_get(o, key) : NULL;
-	if (!v || json_is_null(v))
-		return false;
-	if (!json_is_boolean(v)) {
-		fail(r, "truncated or corrupt snapshot: \"%s\" is not true or false", key);
-		return false;
-	}
-	return json_is_true(v);
+	json_t *v = value(r, o, key, is_bool, "true or false");
+	return v && json_is_true(v);
 }
 
 static uint64_t get_hex(struct rd *r, json_t *o, const char *key)
@@ -95,17 +91,10 @@ static uint64_t get_hex(struct rd *r, json_t *o, const char *key)
 
 static void get_counts(struct rd *r, json_t *o, const char *key, struct gi_counts *c)
 {
-	json_t *v = o ? json_object_get(o, key) : NULL;
-	if (!v || json_is_null(v))
-		return;
-	if (!json_is_object(v)) {
-		fail(r, "truncated or corrupt snapshot: \"%s\" is not an object", key);
-		return;
-	}
+	json_t *v = value(r, o, key, is_object, "an object"), *n;
 	const char *k;
-	json_t *n;
 	json_object_foreach(v, k, n) {
-		if (!json_is_integer(n) || json_integer_value(n) < 0) {
+		if (!is_u64(n)) {
 			fail(r, "truncated or corrupt snapshot: count \"%s\" is not an integer", k);
 			return;
 		}
@@ -115,14 +104,8 @@ static void get_counts(struct rd *r, json_t *o, const char *key, struct gi_count
 
 static int64_t get_i64_or(struct rd *r, json_t *o, const char *key, int64_t dflt)
 {
-	json_t *v = json_object_get(o, key);
-	if (!v || json_is_null(v))
-		return dflt;
-	if (!json_is_integer(v)) {
-		fail(r, "truncated or corrupt snapshot: \"%s\" is not an integer", key);
-		return dflt;
-	}
-	return json_integer_value(v);
+	json_t *v = value(r, o, key, is_int, "an integer");
+	return v ? json_integer_value(v) : dflt;
 }
 
 static void read_frame(struct rd *r, json_t *o, struct gi_frame *f)
@@ -313,41 +296,18 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 	h->has_stack = any && has_u64(o, "stack_inuse");
 	h->has_classes = any && json_is_array(json_object_get(o, "size_classes"));
 	h->error = get_str(r, o, "error");
-	h->heap_inuse = get_u64(r, o, "heap_inuse");
-	h->heap_objects = get_u64(r, o, "heap_objects");
-	h->heap_alloc = get_u64(r, o, "heap_alloc");
-	h->heap_idle = get_u64(r, o, "heap_idle");
-	h->heap_released = get_u64(r, o, "heap_released");
-	h->heap_sys = get_u64(r, o, "heap_sys");
-	h->stack_inuse = get_u64(r, o, "stack_inuse");
-	h->stack_sys = get_u64(r, o, "stack_sys");
-	h->sys = get_u64(r, o, "sys");
-	h->mallocs = get_u64(r, o, "mallocs");
-	h->frees = get_u64(r, o, "frees");
-	h->total_alloc = get_u64(r, o, "total_alloc");
+	for (size_t i = 0; i < gi_nheap_figures; i++) {
+		const struct gi_figure *f = &gi_heap_figures[i];
+		json_t *in = *f->in ? json_object_get(o, f->in) : o;
+		if (json_is_object(in))
+			*GI_FIGURE(h, f) = get_u64(r, in, f->name);
+	}
 	json_t *ng = json_object_get(o, "next_gc");
 	h->next_gc = ng && json_is_null(ng) ? UINT64_MAX : get_u64(r, o, "next_gc");
 	h->next_gc_note = get_str(r, o, "next_gc_note");
-	h->num_gc = get_u64(r, o, "num_gc");
 	h->gogc = get_i64_or(r, o, "gogc", 100);
 	h->memory_limit = get_i64_or(r, o, "memory_limit", INT64_MAX);
 	h->gc_in_progress = get_bool(r, o, "gc_in_progress");
-	h->unflushed_objects = get_u64(r, o, "unflushed_objects");
-	h->unflushed_bytes = get_u64(r, o, "unflushed_bytes");
-	json_t *sp = json_object_get(o, "spans");
-	if (json_is_object(sp)) {
-		h->spans_total = get_u64(r, sp, "total");
-		h->spans_inuse = get_u64(r, sp, "in_use");
-		h->spans_manual = get_u64(r, sp, "manual");
-		h->spans_dead = get_u64(r, sp, "dead");
-		h->manual_pages = get_u64(r, sp, "manual_pages");
-	}
-	json_t *sw = json_object_get(o, "span_walk");
-	if (json_is_object(sw)) {
-		h->walk_objects = get_u64(r, sw, "objects");
-		h->walk_bytes = get_u64(r, sw, "bytes");
-		h->walk_inuse_bytes = get_u64(r, sw, "in_use_bytes");
-	}
 	json_t *cls = json_object_get(o, "size_classes"), *e;
 	size_t i;
 	if (cls && (!json_is_array(cls) || json_array_size(cls) > GI_NUM_SIZE_CLASSES)) {
@@ -363,16 +323,12 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 			}
 			struct gi_heap_class *c = &h->classes[h->nclasses++];
 			c->cls = (int)get_u64(r, e, "class");
-			c->size = get_u64(r, e, "size");
-			c->spans = get_u64(r, e, "spans");
-			c->objects = get_u64(r, e, "objects");
-			c->bytes = get_u64(r, e, "bytes");
-			c->pages = get_u64(r, e, "pages");
-			c->slots = get_u64(r, e, "slots");
+			for (size_t k = 0; k < gi_nheap_class_figures; k++)
+				*GI_FIGURE(c, &gi_heap_class_figures[k]) =
+					get_u64(r, e, gi_heap_class_figures[k].name);
 			c->have_counts = json_object_get(e, "mallocs") != NULL;
 			c->mallocs = get_u64(r, e, "mallocs");
 			c->frees = get_u64(r, e, "frees");
-			c->sampled = get_u64(r, e, "sampled");
 			json_t *st = json_object_get(e, "strings"), *x;
 			size_t j;
 			if (json_is_array(st))

@@ -87,62 +87,47 @@ static json_t *groups_json(const struct gi_snapshot *s)
 
 #define ALL_MARK "\001goroutines.all\001"
 
-#define HEAP_U64(o, st, f) json_object_set_new(o, #f, u64((st)->f))
+/* The figures of a table whose `in` is `in`, into o. */
+static void put_figures(json_t *o, const void *base, const struct gi_figure *f, size_t n,
+                        const char *in)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(f[i].in, in))
+			json_object_set_new(o, f[i].name, u64(*GI_FIGURE(base, &f[i])));
+}
+
 static json_t *heap_json(const struct gi_heap *h)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "available", json_boolean(h->available));
 	json_object_set_new(o, "error", str_or_null(h->error));
-	HEAP_U64(o, h, heap_inuse);
-	HEAP_U64(o, h, heap_objects);
-	HEAP_U64(o, h, heap_alloc);
-	HEAP_U64(o, h, heap_idle);
-	HEAP_U64(o, h, heap_released);
-	HEAP_U64(o, h, heap_sys);
-	HEAP_U64(o, h, stack_inuse);
-	HEAP_U64(o, h, stack_sys);
-	HEAP_U64(o, h, sys);
-	HEAP_U64(o, h, mallocs);
-	HEAP_U64(o, h, frees);
-	HEAP_U64(o, h, total_alloc);
+	put_figures(o, h, gi_heap_figures, gi_nheap_figures, "");
 	/* Integers past 2^53 do not survive JSON tools that use doubles (jq): "none" is null. */
 	json_object_set_new(o, "next_gc", h->next_gc > (1ull << 53) ? json_null() : u64(h->next_gc));
 	json_object_set_new(o, "next_gc_note", str_or_null(h->next_gc_note));
-	HEAP_U64(o, h, num_gc);
 	json_object_set_new(o, "gogc", json_integer(h->gogc));
 	json_object_set_new(o, "memory_limit", h->memory_limit == INT64_MAX ? json_null()
 	                                                                   : json_integer(h->memory_limit));
 	json_object_set_new(o, "gc_in_progress", json_boolean(h->gc_in_progress));
-	HEAP_U64(o, h, unflushed_objects);
-	HEAP_U64(o, h, unflushed_bytes);
-	json_object_set_new(o, "spans", json_pack("{s:o, s:o, s:o, s:o, s:o}", "total",
-	                                          u64(h->spans_total), "in_use", u64(h->spans_inuse),
-	                                          "manual", u64(h->spans_manual), "dead",
-	                                          u64(h->spans_dead), "manual_pages",
-	                                          u64(h->manual_pages)));
-	json_object_set_new(o, "span_walk", json_pack("{s:o, s:o, s:o}", "objects",
-	                                              u64(h->walk_objects), "bytes",
-	                                              u64(h->walk_bytes), "in_use_bytes",
-	                                              u64(h->walk_inuse_bytes)));
+	const char *const sub[] = {"spans", "span_walk"};
+	for (size_t k = 0; k < 2; k++) {
+		json_t *x = json_object();
+		put_figures(x, h, gi_heap_figures, gi_nheap_figures, sub[k]);
+		json_object_set_new(o, sub[k], x);
+	}
 	json_t *cls = json_array();
 	for (size_t i = 0; i < h->nclasses; i++) {
 		const struct gi_heap_class *c = &h->classes[i];
 		json_t *e = json_object();
 		json_object_set_new(e, "class", json_integer(c->cls));
-		HEAP_U64(e, c, size);
-		HEAP_U64(e, c, spans);
-		HEAP_U64(e, c, objects);
-		HEAP_U64(e, c, bytes);
-		HEAP_U64(e, c, pages);
-		HEAP_U64(e, c, slots);
+		put_figures(e, c, gi_heap_class_figures, gi_nheap_class_figures, "");
 		json_object_set_new(e, "free_slots", u64(c->slots > c->objects ? c->slots - c->objects : 0));
 		double frag = c->pages ? 1.0 - (double)c->bytes / ((double)c->pages * 8192.0) : 0.0;
 		json_object_set_new(e, "fragmentation", json_real(frag < 0 ? 0 : frag));
 		if (c->have_counts) {
-			HEAP_U64(e, c, mallocs);
-			HEAP_U64(e, c, frees);
+			json_object_set_new(e, "mallocs", u64(c->mallocs));
+			json_object_set_new(e, "frees", u64(c->frees));
 		}
-		HEAP_U64(e, c, sampled);
 		json_t *st = json_array();
 		for (size_t j = 0; j < c->strings.n; j++)
 			json_array_append_new(st, json_pack("{s:s, s:o}", "string", c->strings.v[j].key,

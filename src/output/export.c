@@ -6,7 +6,7 @@
  *           allocation site, the four values alloc_objects, alloc_space, inuse_objects and
  *           inuse_space, as runtime/pprof writes /debug/pprof/heap and /debug/pprof/allocs);
  *           or the heap by size class (one sample per class, values objects and bytes).
- *           Encoded with protobuf-c from src/profile.proto, the published pprof schema, and
+ *           Encoded with protobuf-c from third_party/pprof/profile.proto, the published pprof schema, and
  *           compressed with zlib.
  *   folded  one line per goroutine group, "outermost;...;innermost COUNT", as flame graph
  *           tools (flamegraph.pl, speedscope, inferno) read it.
@@ -14,6 +14,7 @@
 #include "output/output.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,61 +26,62 @@
 /* ---- interning: strings, functions and locations get small ids ---- */
 
 struct intern {
-	char **keys;
+	char **keys;       /* item i + 1 of the index */
 	uint64_t *ids;
-	size_t cap, n;
+	size_t n, cap;
+	struct gi_index index;
 };
 
-static uint64_t hash_str(const char *s)
+struct lookup {
+	const struct intern *t;
+	const char *key;
+};
+
+static bool same_key(void *arg, size_t item)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h;
+	const struct lookup *l = arg;
+	return !strcmp(l->t->keys[item - 1], l->key);
 }
 
 /* The id of key (ids count from first), added when new; *added tells which. */
 static uint64_t intern(struct intern *t, const char *key, uint64_t next_id, bool *added)
 {
-	if (t->n * 2 >= t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 256;
-		char **nk = xcalloc(nc, sizeof *nk);
-		uint64_t *ni = xcalloc(nc, sizeof *ni);
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->keys[i]) {
-				size_t j = hash_str(t->keys[i]) & (nc - 1);
-				while (nk[j])
-					j = (j + 1) & (nc - 1);
-				nk[j] = t->keys[i];
-				ni[j] = t->ids[i];
-			}
-		free(t->keys);
-		free(t->ids);
-		t->keys = nk;
-		t->ids = ni;
-		t->cap = nc;
-	}
-	size_t j = hash_str(key) & (t->cap - 1);
-	while (t->keys[j]) {
-		if (!strcmp(t->keys[j], key)) {
-			*added = false;
-			return t->ids[j];
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
-	t->keys[j] = xstrdup(key);
-	t->ids[j] = next_id;
-	t->n++;
-	*added = true;
+	uint64_t h = gi_hash_str(GI_HASH_INIT, key);
+	struct lookup l = {t, key};
+	size_t item = gi_index_find(&t->index, h, same_key, &l);
+	*added = !item;
+	if (item)
+		return t->ids[item - 1];
+	GI_GROW(t->keys, t->n, t->cap);
+	t->ids = xrealloc(t->ids, t->cap * sizeof *t->ids);
+	t->keys[t->n] = xstrdup(key);
+	t->ids[t->n++] = next_id;
+	gi_index_add(&t->index, h, t->n);
 	return next_id;
+}
+
+/* intern, with the key made by a format. */
+static uint64_t internf(struct intern *t, uint64_t next_id, bool *added, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static uint64_t internf(struct intern *t, uint64_t next_id, bool *added, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *key = xvasprintf(fmt, ap);
+	va_end(ap);
+	uint64_t id = intern(t, key, next_id, added);
+	free(key);
+	return id;
 }
 
 static void intern_free(struct intern *t)
 {
-	for (size_t i = 0; i < t->cap; i++)
+	for (size_t i = 0; i < t->n; i++)
 		free(t->keys[i]);
 	free(t->keys);
 	free(t->ids);
+	gi_index_free(&t->index);
 	memset(t, 0, sizeof *t);
 }
 
@@ -94,10 +96,7 @@ static int64_t str_id(struct pb *b, const char *s)
 	bool added;
 	uint64_t id = intern(&b->strs, s ? s : "", b->p.n_string_table, &added);
 	if (added) {
-		if (b->p.n_string_table == b->cap_str) {
-			b->cap_str = b->cap_str ? 2 * b->cap_str : 256;
-			b->p.string_table = xrealloc(b->p.string_table, b->cap_str * sizeof(char *));
-		}
+		GI_GROW(b->p.string_table, b->p.n_string_table, b->cap_str);
 		b->p.string_table[b->p.n_string_table++] = xstrdup(s ? s : "");
 	}
 	return (int64_t)id;
@@ -105,50 +104,42 @@ static int64_t str_id(struct pb *b, const char *s)
 
 static uint64_t func_id(struct pb *b, const char *name, const char *file)
 {
-	char *key = xasprintf("%s\n%s", name ? name : "?", file ? file : "");
 	bool added;
-	uint64_t id = intern(&b->funcs, key, b->p.n_function + 1, &added);
-	free(key);
-	if (added) {
-		if (b->p.n_function == b->cap_fn) {
-			b->cap_fn = b->cap_fn ? 2 * b->cap_fn : 256;
-			b->p.function = xrealloc(b->p.function, b->cap_fn * sizeof *b->p.function);
-		}
-		Perftools__Profiles__Function *f = xmalloc(sizeof *f);
-		perftools__profiles__function__init(f);
-		f->id = id;
-		f->name = str_id(b, name ? name : "?");
-		f->system_name = f->name;
-		f->filename = str_id(b, file ? file : "");
-		b->p.function[b->p.n_function++] = f;
-	}
+	uint64_t id = internf(&b->funcs, b->p.n_function + 1, &added, "%s\n%s", name ? name : "?",
+	                      file ? file : "");
+	if (!added)
+		return id;
+	GI_GROW(b->p.function, b->p.n_function, b->cap_fn);
+	Perftools__Profiles__Function *f = xmalloc(sizeof *f);
+	perftools__profiles__function__init(f);
+	f->id = id;
+	f->name = str_id(b, name ? name : "?");
+	f->system_name = f->name;
+	f->filename = str_id(b, file ? file : "");
+	b->p.function[b->p.n_function++] = f;
 	return id;
 }
 
 static uint64_t loc_id(struct pb *b, const char *name, const char *file, int line)
 {
-	char *key = xasprintf("%s\n%s\n%d", name ? name : "?", file ? file : "", line);
 	bool added;
-	uint64_t id = intern(&b->locs, key, b->p.n_location + 1, &added);
-	free(key);
-	if (added) {
-		if (b->p.n_location == b->cap_loc) {
-			b->cap_loc = b->cap_loc ? 2 * b->cap_loc : 256;
-			b->p.location = xrealloc(b->p.location, b->cap_loc * sizeof *b->p.location);
-		}
-		Perftools__Profiles__Location *l = xmalloc(sizeof *l);
-		perftools__profiles__location__init(l);
-		l->id = id;
-		l->mapping_id = 1;
-		Perftools__Profiles__Line *ln = xmalloc(sizeof *ln);
-		perftools__profiles__line__init(ln);
-		ln->function_id = func_id(b, name, file);
-		ln->line = line;
-		l->line = xmalloc(sizeof *l->line);
-		l->line[0] = ln;
-		l->n_line = 1;
-		b->p.location[b->p.n_location++] = l;
-	}
+	uint64_t id = internf(&b->locs, b->p.n_location + 1, &added, "%s\n%s\n%d",
+	                      name ? name : "?", file ? file : "", line);
+	if (!added)
+		return id;
+	GI_GROW(b->p.location, b->p.n_location, b->cap_loc);
+	Perftools__Profiles__Location *l = xmalloc(sizeof *l);
+	perftools__profiles__location__init(l);
+	l->id = id;
+	l->mapping_id = 1;
+	Perftools__Profiles__Line *ln = xmalloc(sizeof *ln);
+	perftools__profiles__line__init(ln);
+	ln->function_id = func_id(b, name, file);
+	ln->line = line;
+	l->line = xmalloc(sizeof *l->line);
+	l->line[0] = ln;
+	l->n_line = 1;
+	b->p.location[b->p.n_location++] = l;
 	return id;
 }
 
@@ -163,10 +154,7 @@ static Perftools__Profiles__ValueType *value_type(struct pb *b, const char *type
 
 static Perftools__Profiles__Sample *add_sample(struct pb *b, size_t nvalues)
 {
-	if (b->p.n_sample == b->cap_smp) {
-		b->cap_smp = b->cap_smp ? 2 * b->cap_smp : 64;
-		b->p.sample = xrealloc(b->p.sample, b->cap_smp * sizeof *b->p.sample);
-	}
+	GI_GROW(b->p.sample, b->p.n_sample, b->cap_smp);
 	Perftools__Profiles__Sample *s = xmalloc(sizeof *s);
 	perftools__profiles__sample__init(s);
 	s->value = xcalloc(nvalues, sizeof *s->value);

@@ -42,10 +42,7 @@ static struct fnode *child(struct fnode *n, const char *name)
 	for (size_t i = 0; i < n->nkids; i++)
 		if (!strcmp(n->kids[i].name, name))
 			return &n->kids[i];
-	if (n->nkids == n->cap) {
-		n->cap = n->cap ? 2 * n->cap : 4;
-		n->kids = xrealloc(n->kids, n->cap * sizeof *n->kids);
-	}
+	GI_GROW(n->kids, n->nkids, n->cap);
 	struct fnode *k = &n->kids[n->nkids++];
 	memset(k, 0, sizeof *k);
 	k->name = name;

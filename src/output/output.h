@@ -5,7 +5,7 @@
  *   diff.c     `diff` as text and as JSON
  *   memprof.c  the runtime's heap profile (allocation sites) in show and diff
  *   html.c     diff --html: one self-contained page
- *   export.c   pprof profiles (protobuf-c, src/output/profile.proto) and folded stacks
+ *   export.c   pprof profiles (protobuf-c, third_party/pprof/profile.proto) and folded stacks
  * Includes every layer below it but cli (capture is never needed to print). */
 #ifndef GI_OUTPUT_H
 #define GI_OUTPUT_H

@@ -115,10 +115,7 @@ static struct gi_thread *find_thread(struct gi_attach *a, int tid)
 
 static struct gi_thread *add_thread(struct gi_attach *a, int tid)
 {
-	if (a->n == a->cap) {
-		a->cap = a->cap ? 2 * a->cap : 16;
-		a->t = xrealloc(a->t, a->cap * sizeof *a->t);
-	}
+	GI_GROW(a->t, a->n, a->cap);
 	struct gi_thread *t = &a->t[a->n++];
 	memset(t, 0, sizeof *t);
 	t->tid = tid;

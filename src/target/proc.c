@@ -237,10 +237,7 @@ int gi_smaps_parse(FILE *f, struct gi_memory *out)
 				cur->dirty += b;
 			continue;
 		}
-		if (out->nmaps == cap) {
-			cap = cap ? 2 * cap : 256;
-			out->maps = xrealloc(out->maps, cap * sizeof *out->maps);
-		}
+		GI_GROW(out->maps, out->nmaps, cap);
 		if (!parse_header(line, &out->maps[out->nmaps])) {
 			cur = NULL;
 			continue;

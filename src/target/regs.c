@@ -8,14 +8,22 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
+static int getregset(int tid, void *buf, size_t len, struct gi_regs *r)
+{
+	struct iovec iov = {buf, len};
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
+		return -errno;
+	memset(r, 0, sizeof *r);
+	return 0;
+}
+
 #if defined(__x86_64__)
 int gi_regs_read(int tid, struct gi_regs *r)
 {
 	struct user_regs_struct u;
-	struct iovec iov = {&u, sizeof u};
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
-		return -errno;
-	memset(r, 0, sizeof *r);
+	int rc = getregset(tid, &u, sizeof u, r);
+	if (rc < 0)
+		return rc;
 	/* DWARF register numbers (System V AMD64 psABI), which libunwind uses too */
 	const uint64_t gen[] = {u.rax, u.rdx, u.rcx, u.rbx, u.rsi, u.rdi, u.rbp, u.rsp, u.r8,
 	                        u.r9, u.r10, u.r11, u.r12, u.r13, u.r14, u.r15, u.rip};
@@ -30,10 +38,9 @@ int gi_regs_read(int tid, struct gi_regs *r)
 int gi_regs_read(int tid, struct gi_regs *r)
 {
 	struct user_pt_regs u;
-	struct iovec iov = {&u, sizeof u};
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
-		return -errno;
-	memset(r, 0, sizeof *r);
+	int rc = getregset(tid, &u, sizeof u, r);
+	if (rc < 0)
+		return rc;
 	/* DWARF register numbers (AAPCS64): X0-X30 0-30, SP 31; libunwind adds PC as 32 */
 	memcpy(r->gen, u.regs, 31 * 8);
 	r->gen[31] = u.sp;
