@@ -865,7 +865,12 @@ static void symbolize(struct gi_goreader *g, struct pgroup *p)
 	struct gi_ggroup *o = &p->out;
 	o->frames = xcalloc(cap, sizeof *o->frames);
 	for (int i = 0; i < p->npcs; i++) {
-		int k = gi_pcln_frames(g->pcln, p->pcs[i], !(i == 0 && p->trap), fr, 64);
+		/* A pc is a return address (looked up at pc-1), but for the interrupted instruction
+		 * of a running goroutine and for the frame under an injected call (the runtime's
+		 * unwindTrap: its pc is where the signal struck) */
+		bool exact = i == 0 ? p->trap : gi_pcln_is_injected_call(g->pcln, p->pcs[i - 1],
+		                                                         g->go_minor);
+		int k = gi_pcln_frames(g->pcln, p->pcs[i], !exact, fr, 64);
 		if (k == 0) {
 			fr[0] = (struct gi_pcln_frame){"?", "?", 0, p->pcs[i], 0, false, false};
 			k = 1;
