@@ -404,7 +404,7 @@ static void find_allgs(struct ctx *c)
 
 /* sched: mcommoninit takes &sched.lock first; allm: the first word it loads outside sched.
  * Checked: sched.mnext and sched.maxmcount plausible; allm points to an m whose procid is a
- * thread of the process (or 0 while it starts). */
+ * thread of the process, as its own PID namespace numbers it (or 0 while it starts). */
 static void find_sched_allm(struct ctx *c)
 {
 	struct ref r[MAX_REFS];
@@ -446,10 +446,11 @@ static void find_sched_allm(struct ctx *c)
 		if (gi_remote_read_u64(&c->t->mem, a, &m) != 0 || !m ||
 		    gi_remote_read_u64(&c->t->mem, m + off_procid, &procid) != 0)
 			return;
+		/* procid is the thread's ID in the program's own PID namespace */
+		int host = gi_tidmap_host(&c->t->tids, procid);
 		char path[64];
-		snprintf(path, sizeof path, "/proc/%d/task/%llu", c->t->pid,
-		         (unsigned long long)procid);
-		if (procid == 0 || access(path, F_OK) == 0)
+		snprintf(path, sizeof path, "/proc/%d/task/%d", c->t->pid, host);
+		if (procid == 0 || (host > 0 && access(path, F_OK) == 0))
 			report(c, "runtime.allm", a);
 		return;
 	}

@@ -73,6 +73,7 @@ struct gi_target {
 	const char *debug_path;
 	struct gi_layout *lay;  /* NULL when no layouts could be had */
 	struct gi_remote mem;
+	struct gi_tidmap tids;  /* its threads' IDs in its own PID namespace (m.procid) */
 };
 
 /* ---- dwarf.c ---- */
