@@ -359,7 +359,7 @@ enum gi_capture_status gi_capture(const struct gi_capture_opts *o, struct gi_sna
 	}
 	if (!t->lay || gi_heapreader_prepare(t, &x.heap, err, sizeof err) < 0)
 		s->heap.error = xasprintf("heap not read: %s", t->lay ? err : "no runtime layouts");
-	bool heap_tried = x.heap != NULL;  /* layouts known: failing to read it makes it partial */
+	bool heap_tried = t->lay != NULL;  /* layouts known: failing to read it makes it partial */
 	if (t->lay)
 		s->layouts = xstrdup(gi_layout_source(t->lay));
 	if (gi_layout_note(t->lay))
