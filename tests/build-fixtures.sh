@@ -40,7 +40,8 @@ for gobin in $candidates; do
 			continue
 		fi
 		(cd "$src/fixtures" && "$gobin" build -o "$out/$ver/$name" "./$name")
-		if [ "$name" = states ] || [ "$name" = shapes ] || [ "$name" = allocs ] || [ "$name" = heap ]; then
+		if [ "$name" = states ] || [ "$name" = shapes ] || [ "$name" = allocs ] || [ "$name" = heap ] ||
+			[ "$name" = nomemstats ]; then
 			# production builds (tests/matrix.test, tests/memprof.test, tests/heap.test):
 			# stripped, PIE, stripped PIE
 			(cd "$src/fixtures" && "$gobin" build -ldflags="-s -w" -o "$out/$ver/$name.stripped" "./$name")

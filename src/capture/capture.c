@@ -258,6 +258,7 @@ static void run_free(struct run *x)
 	gi_layout_close(x->t.lay);
 	gi_elf_close(&x->c.dbg);
 	gi_remote_close(&x->t.mem);
+	gi_tidmap_free(&x->t.tids);
 	gi_buildinfo_free(&x->c.bi);
 	gi_elf_close(&x->c.elf);
 }
@@ -345,6 +346,7 @@ enum gi_capture_status gi_capture(const struct gi_capture_opts *o, struct gi_sna
 		t->debug = &x.c.dbg;
 		t->debug_path = o->debuginfo;
 	}
+	gi_proc_tidmap(x.c.pid, &t->tids);  /* before the stop: /proc reads */
 	uint64_t entry = 0;
 	if (x.c.elf.pie && gi_proc_read_auxv(x.c.pid, AT_ENTRY, &entry) == 0)
 		t->bias = entry - x.c.elf.entry;
@@ -357,7 +359,7 @@ enum gi_capture_status gi_capture(const struct gi_capture_opts *o, struct gi_sna
 	}
 	if (!t->lay || gi_heapreader_prepare(t, &x.heap, err, sizeof err) < 0)
 		s->heap.error = xasprintf("heap not read: %s", t->lay ? err : "no runtime layouts");
-	bool heap_tried = x.heap != NULL;  /* layouts known: failing to read it makes it partial */
+	bool heap_tried = t->lay != NULL;  /* layouts known: failing to read it makes it partial */
 	if (t->lay)
 		s->layouts = xstrdup(gi_layout_source(t->lay));
 	if (gi_layout_note(t->lay))

@@ -37,6 +37,7 @@ struct gi_goreader {
 	char **wrs;                  /* wait reason strings */
 	int go_minor;
 	struct gi_remote *mem;          /* the target's memory, for reads after the stop */
+	const struct gi_tidmap *tids;   /* thread IDs as the target's namespace has them */
 	size_t nwrs;
 	struct gi_pcln *pcln;
 	/* capture */
@@ -117,6 +118,7 @@ int gi_goreader_prepare(struct gi_target *t, struct gi_goreader **out, char *err
 	struct gi_layout *d = t->lay;
 	g->go_minor = t->go_minor;
 	g->mem = &t->mem;
+	g->tids = &t->tids;
 	const char *missing = NULL;
 
 	const struct gi_need need[] = {
@@ -277,7 +279,8 @@ static const struct gi_thread *running_thread(const uint64_t (*ms)[2], size_t nm
 	return NULL;
 }
 
-/* Walks runtime.allm during the stop: (procid, curg) of every M. */
+/* Walks runtime.allm during the stop: (thread, curg) of every M, the thread as the host
+ * numbers it (m.procid is the program's own namespace's ID). */
 static size_t read_ms(struct gi_goreader *g, struct gi_remote *m, uint64_t (**out)[2])
 {
 	*out = NULL;
@@ -296,7 +299,7 @@ static size_t read_ms(struct gi_goreader *g, struct gi_remote *m, uint64_t (**ou
 		if (gi_remote_readv(m, r, 3) != 0)
 			break;
 		GI_GROW(v, n, cap);
-		v[n][0] = procid;
+		v[n][0] = (uint64_t)gi_tidmap_host(g->tids, procid);
 		v[n][1] = curg;
 		n++;
 		mp = next;
@@ -865,7 +868,12 @@ static void symbolize(struct gi_goreader *g, struct pgroup *p)
 	struct gi_ggroup *o = &p->out;
 	o->frames = xcalloc(cap, sizeof *o->frames);
 	for (int i = 0; i < p->npcs; i++) {
-		int k = gi_pcln_frames(g->pcln, p->pcs[i], !(i == 0 && p->trap), fr, 64);
+		/* A pc is a return address (looked up at pc-1), but for the interrupted instruction
+		 * of a running goroutine and for the frame under an injected call (the runtime's
+		 * unwindTrap: its pc is where the signal struck) */
+		bool exact = i == 0 ? p->trap : gi_pcln_is_injected_call(g->pcln, p->pcs[i - 1],
+		                                                         g->go_minor);
+		int k = gi_pcln_frames(g->pcln, p->pcs[i], !exact, fr, 64);
 		if (k == 0) {
 			fr[0] = (struct gi_pcln_frame){"?", "?", 0, p->pcs[i], 0, false, false};
 			k = 1;

@@ -34,6 +34,8 @@
 struct ref {
 	uint64_t addr;  /* runtime address the operand points to */
 	bool lea;       /* the address is taken (lea), not loaded or stored */
+	uint64_t call;  /* for a lea: the target of a call within the next few instructions (the
+	                 * method it is the receiver of), 0 if none */
 };
 
 struct ctx {
@@ -207,14 +209,28 @@ static size_t refs_of(struct ctx *c, const char *func, struct ref *out, size_t m
 		const uint8_t *p = code;
 		size_t left = len;
 		uint64_t pc = entry;
+		size_t last_lea = SIZE_MAX;  /* the lea waiting for its call */
+		int since = 0;
 		while (n < max && left && cs_disasm_iter(c->cs, &p, &left, &pc, insn)) {
 			cs_x86 *x = &insn->detail->x86;
+			if (insn->id == X86_INS_CALL && last_lea != SIZE_MAX && x->op_count == 1 &&
+			    x->operands[0].type == X86_OP_IMM) {
+				out[last_lea].call = (uint64_t)x->operands[0].imm;
+				last_lea = SIZE_MAX;
+			}
+			if (last_lea != SIZE_MAX && ++since > 4)
+				last_lea = SIZE_MAX;
 			for (int i = 0; i < x->op_count && n < max; i++) {
 				if (x->operands[i].type != X86_OP_MEM ||
 				    x->operands[i].mem.base != X86_REG_RIP)
 					continue;
 				out[n].addr = insn->address + insn->size + (uint64_t)x->operands[i].mem.disp;
 				out[n].lea = insn->id == X86_INS_LEA;
+				out[n].call = 0;
+				if (out[n].lea) {
+					last_lea = n;
+					since = 0;
+				}
 				n++;
 			}
 		}
@@ -404,7 +420,7 @@ static void find_allgs(struct ctx *c)
 
 /* sched: mcommoninit takes &sched.lock first; allm: the first word it loads outside sched.
  * Checked: sched.mnext and sched.maxmcount plausible; allm points to an m whose procid is a
- * thread of the process (or 0 while it starts). */
+ * thread of the process, as its own PID namespace numbers it (or 0 while it starts). */
 static void find_sched_allm(struct ctx *c)
 {
 	struct ref r[MAX_REFS];
@@ -446,10 +462,11 @@ static void find_sched_allm(struct ctx *c)
 		if (gi_remote_read_u64(&c->t->mem, a, &m) != 0 || !m ||
 		    gi_remote_read_u64(&c->t->mem, m + off_procid, &procid) != 0)
 			return;
+		/* procid is the thread's ID in the program's own PID namespace */
+		int host = gi_tidmap_host(&c->t->tids, procid);
 		char path[64];
-		snprintf(path, sizeof path, "/proc/%d/task/%llu", c->t->pid,
-		         (unsigned long long)procid);
-		if (procid == 0 || access(path, F_OK) == 0)
+		snprintf(path, sizeof path, "/proc/%d/task/%d", c->t->pid, host);
+		if (procid == 0 || (host > 0 && access(path, F_OK) == 0))
 			report(c, "runtime.allm", a);
 		return;
 	}
@@ -572,27 +589,66 @@ static void find_fing(struct ctx *c)
 		}
 }
 
-/* memstats: readmemstats_m's first lea into the module's data; gcController: its first load
- * there, of gcController.heapInUse. */
+/* The receiver of a method of a global: the address func takes (lea) just before it calls a
+ * function whose name starts with method (e.g. "runtime.(*gcControllerState)."). 0 if none. */
+static uint64_t receiver(struct ctx *c, const char *func, const char *method)
+{
+	struct ref r[MAX_REFS];
+	size_t n = refs_of(c, func, r, MAX_REFS), ml = strlen(method);
+	for (size_t i = 0; i < n; i++) {
+		const char *callee = r[i].call ? gi_pcln_funcname(c->pcln, r[i].call) : NULL;
+		if (r[i].lea && callee && !strncmp(callee, method, ml))
+			return r[i].addr;
+	}
+	return 0;
+}
+
+/* A member of a struct found at base holds an int of size bytes in [lo, hi]. */
+static bool holds(struct ctx *c, uint64_t base, const char *type, const char *path, int64_t lo,
+                  int64_t hi)
+{
+	uint64_t off, size;
+	int64_t v = 0;
+	if (gi_ltab_member(c->tab, type, path, &off, &size) != 0 || size > 8 ||
+	    gi_remote_read(&c->t->mem, base + off, &v, size) != 0)
+		return false;
+	if (size < 8 && (v >> (8 * size - 1) & 1))
+		v |= -((int64_t)1 << (8 * size));  /* sign-extend */
+	return v >= lo && v <= hi;
+}
+
+/* memstats and gcController. Where the program can call runtime.ReadMemStats, readmemstats_m
+ * takes the address of memstats first and loads gcController.heapInUse. Every program has
+ * mcache.refill, which calls memstats.heapStats.acquire (and release) and gcController.update:
+ * the receivers are their addresses. Each is checked by what the struct must hold (the heap
+ * statistics' generation is 0, 1 or 2; GOGC is off (-1) or a percent; the memory limit is
+ * positive). */
 static void find_memstats(struct ctx *c)
 {
 	struct ref r[MAX_REFS];
 	size_t n = refs_of(c, "runtime.readmemstats_m", r, MAX_REFS);
-	uint64_t msize, gsize, off_inuse;
+	uint64_t msize, gsize, off_inuse, ms = 0, gc = 0;
 	if (gi_ltab_type_size(c->tab, "runtime.mstats", &msize) != 0 ||
 	    gi_ltab_type_size(c->tab, "runtime.gcControllerState", &gsize) != 0 ||
 	    !mem_off(c, "runtime.gcControllerState", "heapInUse", &off_inuse))
 		return;
-	bool ms = false, gc = false;
 	for (size_t i = 0; i < n && !(ms && gc); i++) {
-		if (r[i].lea && !ms && in_data(c, r[i].addr, msize)) {
-			report(c, "runtime.memstats", r[i].addr);
-			ms = true;
-		} else if (!r[i].lea && !gc && in_data(c, r[i].addr - off_inuse, gsize)) {
-			report(c, "runtime.gcController", r[i].addr - off_inuse);
-			gc = true;
-		}
+		if (r[i].lea && !ms && in_data(c, r[i].addr, msize))
+			ms = r[i].addr;
+		else if (!r[i].lea && !gc && in_data(c, r[i].addr - off_inuse, gsize))
+			gc = r[i].addr - off_inuse;
 	}
+	uint64_t off_stats;
+	if (!ms && mem_off(c, "runtime.mstats", "heapStats", &off_stats) &&
+	    (ms = receiver(c, "runtime.(*mcache).refill", "runtime.(*consistentHeapStats).")))
+		ms -= off_stats;
+	if (!gc)
+		gc = receiver(c, "runtime.(*mcache).refill", "runtime.(*gcControllerState).");
+	if (ms && holds(c, ms, "runtime.mstats", "heapStats.gen", 0, 2))
+		report(c, "runtime.memstats", ms);
+	if (gc && holds(c, gc, "runtime.gcControllerState", "gcPercent", -1, 1 << 30) &&
+	    holds(c, gc, "runtime.gcControllerState", "memoryLimit", 1, INT64_MAX))
+		report(c, "runtime.gcController", gc);
 }
 
 /* waitReasonStrings ([N]string, N from the built-in table): recognised by its strings in the

@@ -73,6 +73,7 @@ struct gi_target {
 	const char *debug_path;
 	struct gi_layout *lay;  /* NULL when no layouts could be had */
 	struct gi_remote mem;
+	struct gi_tidmap tids;  /* its threads' IDs in its own PID namespace (m.procid) */
 };
 
 /* ---- dwarf.c ---- */
@@ -210,6 +211,10 @@ struct gi_pcln_frame {
 /* Logical frames at pc, innermost first. ret: pc is a return address (look up pc-1, as
  * tracebacks do). Returns the count, 0 when pc is not in Go code. */
 int gi_pcln_frames(struct gi_pcln *p, uint64_t pc, bool ret, struct gi_pcln_frame *out, int max);
+/* The function holding pc is a call the runtime injects into a goroutine (a signal's
+ * sigpanic; from Go 1.21 also asyncPreempt and debugCallV2): the frame under it stopped at
+ * an exact pc, not after a call (traceback.go isInjectedCall; before 1.21 waspanic). */
+bool gi_pcln_is_injected_call(struct gi_pcln *p, uint64_t pc, int go_minor);
 /* Frame size at pc (bytes from SP to the return address). 0, or -ENOENT if unknown. */
 int gi_pcln_spdelta(struct gi_pcln *p, uint64_t pc, int64_t *delta);
 /* Where unwinding stops: goexit, mstart and the other top frames, or not Go code. */

@@ -374,6 +374,16 @@ int gi_pcln_spdelta(struct gi_pcln *p, uint64_t pc, int64_t *delta)
 	return 0;
 }
 
+bool gi_pcln_is_injected_call(struct gi_pcln *p, uint64_t pc, int go_minor)
+{
+	const char *name = gi_pcln_funcname(p, pc);
+	if (!name)
+		return false;
+	return !strcmp(name, "runtime.sigpanic") ||
+	       (go_minor >= 21 && (!strcmp(name, "runtime.asyncPreempt") ||
+	                           !strcmp(name, "runtime.debugCallV2")));
+}
+
 bool gi_pcln_is_topframe(struct gi_pcln *p, uint64_t pc)
 {
 	uint64_t funcoff = find_func(p, pc);

@@ -1,6 +1,7 @@
 /* proc.c: readers for /proc/PID/{status,task,exe,auxv,smaps} and mapping classification. */
 #include "target/target.h"
 
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include <dirent.h>
@@ -94,6 +95,88 @@ bool gi_proc_gone(int pid)
 	if (gi_proc_read_status(pid, &st) != 0)
 		return true;
 	return st.state == 'Z' || st.state == 'X';
+}
+
+/* The last NSpid of a task: its ID in the innermost PID namespace; 0 if unknown. */
+static int ns_tid(int pid, int tid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/status", pid, tid);
+	FILE *f = fopen(path, "re");
+	int v = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		const char *last = strrchr(line, '\t');
+		v = atoi(last ? last + 1 : line + 6);
+		break;
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static bool same_pid_ns(int pid)
+{
+	char a[64];
+	struct stat x, y;
+	snprintf(a, sizeof a, "/proc/%d/ns/pid", pid);
+	return stat("/proc/self/ns/pid", &x) == 0 && stat(a, &y) == 0 && x.st_ino == y.st_ino &&
+	       x.st_dev == y.st_dev;
+}
+
+int gi_proc_tidmap(int pid, struct gi_tidmap *m)
+{
+	memset(m, 0, sizeof *m);
+	if (same_pid_ns(pid))
+		return 0;
+	int *tids;
+	size_t n;
+	int r = gi_proc_list_tasks(pid, &tids, &n);
+	if (r < 0)
+		return r;
+	m->host = xcalloc(n ? n : 1, sizeof *m->host);
+	m->ns = xcalloc(n ? n : 1, sizeof *m->ns);
+	for (size_t i = 0; i < n; i++) {
+		int v = ns_tid(pid, tids[i]);
+		if (v <= 0)
+			continue;
+		m->host[m->n] = tids[i];
+		m->ns[m->n++] = v;
+	}
+	free(tids);
+	/* by the namespace's ID, for the lookups (insertion sort: the IDs come nearly sorted) */
+	for (size_t i = 1; i < m->n; i++)
+		for (size_t j = i; j > 0 && m->ns[j] < m->ns[j - 1]; j--) {
+			int a = m->ns[j], b = m->host[j];
+			m->ns[j] = m->ns[j - 1];
+			m->host[j] = m->host[j - 1];
+			m->ns[j - 1] = a;
+			m->host[j - 1] = b;
+		}
+	return 0;
+}
+
+int gi_tidmap_host(const struct gi_tidmap *m, uint64_t tid)
+{
+	if (!m || !m->n)
+		return tid <= INT32_MAX ? (int)tid : 0;
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((uint64_t)m->ns[mid] < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && (uint64_t)m->ns[lo] == tid ? m->host[lo] : 0;
+}
+
+void gi_tidmap_free(struct gi_tidmap *m)
+{
+	free(m->host);
+	free(m->ns);
+	memset(m, 0, sizeof *m);
 }
 
 int gi_proc_list_tasks(int pid, int **tids, size_t *n)

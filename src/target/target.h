@@ -30,6 +30,19 @@ int gi_proc_exe_path(int pid, char *buf, size_t n);        /* readlink of /proc/
 int gi_proc_read_auxv(int pid, uint64_t type, uint64_t *val);
 /* The process has exited (no /proc entry, or a zombie). */
 bool gi_proc_gone(int pid);
+/* A process in another PID namespace than goinspect's knows its threads by other IDs than the
+ * host's (NSpid in /proc/PID/task/TID/status: the last is its own namespace's): the Go runtime
+ * records those (m.procid). The pairs, read once before the stop; n is 0 when the process is
+ * in goinspect's namespace. */
+struct gi_tidmap {
+	int *host, *ns;
+	size_t n;
+};
+int gi_proc_tidmap(int pid, struct gi_tidmap *m);
+/* The host's ID of the thread the process knows as tid: tid itself when the map is empty (the
+ * same namespace), 0 when the map has no such thread. */
+int gi_tidmap_host(const struct gi_tidmap *m, uint64_t tid);
+void gi_tidmap_free(struct gi_tidmap *m);
 
 enum gi_map_kind {
 	GI_MAP_EXE,      /* "executable": the target's own binary */
