@@ -176,7 +176,7 @@ int main(void)
 		free(p);
 	}
 	char *p = path("nodir/x.snap");
-	CHECK(gi_snapshot_write(&a, p, false, err, sizeof err) == -ENOENT && strstr(err, "No such file"));
+	CHECK(gi_snapshot_write(&a, p, false, err, sizeof err) == -ENOENT && strstr(err, "no such directory"));
 	free(p);
 
 	expect_refused("empty.snap", "", "empty file");

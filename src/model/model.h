@@ -190,7 +190,8 @@ const struct gi_frame *gi_group_where(const struct gi_ggroup *g);
 const struct gi_frame *gi_memsite_where(const struct gi_memsite *m);
 
 /* ---- write.c ---- */
-/* Writes atomically (temp file + rename). gzip: compress with zlib. 0, or -errno with err. */
+/* Writes path as gi_out_open means it: a regular file atomically (temp file + rename), a FIFO
+ * or a device through. gzip: compress with zlib. 0, or -errno with err. */
 int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip,
                       char *err, size_t errlen);
 /* The JSON document (a jansson json_t *), as written to the file and printed by show --json. */

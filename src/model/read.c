@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define GI_MAX_INPUT (1024u << 20)
@@ -358,30 +359,70 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 	}
 }
 
-/* The whole file, decompressed. 0, or -errno with err. */
+static int too_large(uint64_t limit, char *err, size_t errlen)
+{
+	if (limit < 1024)
+		snprintf(err, errlen, "larger than %llu bytes: not a snapshot",
+		         (unsigned long long)limit);
+	else
+		snprintf(err, errlen, "larger than %s (%llu bytes): not a snapshot", GI_SIZE(limit),
+		         (unsigned long long)limit);
+	return -EFBIG;
+}
+
+/* The whole file, decompressed: a regular file (a FIFO or a device is refused at once, not
+ * waited on), at most GI_MAX_INPUT bytes (GOINSPECT_FAULT=input-limit=BYTES for the tests),
+ * refused before it is read when its size says so. 0, or -errno with err. */
 static int slurp(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
 	*out = NULL;
-	gzFile gz = gzopen(path, "rb");
+	uint64_t limit = GI_MAX_INPUT, size = 0;
+	const char *fl = gi_fault(GI_FAULT_INPUT_LIMIT);
+	if (fl && *fl)
+		limit = strtoull(fl, NULL, 10);
+	int fd;
+	int rc = gi_open_regular(path, &fd, &size, err, errlen);
+	if (rc)
+		return rc;
+	unsigned char magic[2] = {0, 0};
+	bool gzip = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	if (!gzip && size > limit) {
+		close(fd);
+		return too_large(limit, err, errlen);
+	}
+	gzFile gz = gzdopen(fd, "rb");
 	if (!gz) {
 		int e = errno ? errno : ENOMEM;
 		snprintf(err, errlen, "%s", strerror(e));
+		close(fd);
 		return -e;
 	}
-	size_t cap = 1 << 16, n = 0;
-	char *buf = xmalloc(cap);
+	/* plain: the file's size, read in one go; gzip: doubling, up to the limit exactly */
+	size_t cap = !gzip && size ? (size_t)size : limit < (1u << 16) ? (size_t)limit : 1u << 16;
+	size_t n = 0;
+	char *buf = xmalloc(cap + 1);
 	for (;;) {
-		if (n == cap) {
-			if (cap >= GI_MAX_INPUT) {
-				snprintf(err, errlen, "larger than %u MiB: not a snapshot", GI_MAX_INPUT >> 20);
+		char probe;
+		int k;
+		if (n == cap) {  /* full: one byte more says whether there is more */
+			k = gzread(gz, &probe, 1);
+			if (k == 0)
+				break;  /* exactly at the limit, or at the size fstat gave: the end */
+			if (k > 0 && n >= limit) {
 				free(buf);
 				gzclose(gz);
-				return -EFBIG;
+				return too_large(limit, err, errlen);
 			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
+			if (k > 0) {
+				cap = cap > limit / 2 ? (size_t)limit : cap * 2;
+				buf = xrealloc(buf, cap + 1);
+				buf[n++] = probe;
+				continue;
+			}
+		} else {
+			size_t want = cap - n > (1u << 30) ? 1u << 30 : cap - n;
+			k = gzread(gz, buf + n, (unsigned)want);
 		}
-		int k = gzread(gz, buf + n, (unsigned)(cap - n));
 		if (k < 0) {
 			int zerr;
 			const char *m = gzerror(gz, &zerr);
