@@ -12,10 +12,13 @@ int gi_usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *m = xvasprintf(fmt, ap);
 	va_end(ap);
-	const char *nl = strchr(usage, '\n');
-	gi_err("%s", m);
+	/* One line: what is wrong, and where the command's usage is ("usage: goinspect CMD ..."
+	 * names the command; the main usage has COMMAND there). */
+	char cmd[32] = "";
+	if (sscanf(usage, "usage: goinspect %31[a-z]", cmd) != 1)
+		cmd[0] = 0;
+	gi_err("%s (see 'goinspect %s%s--help')", m, cmd, cmd[0] ? " " : "");
 	free(m);
-	fprintf(stderr, "%.*s\nTry 'goinspect --help'.\n", (int)(nl ? nl - usage : 0), usage);
 	return GI_EXIT_USAGE;
 }
 
