@@ -110,6 +110,10 @@ const size_t gi_nheap_class_figures =
 const char *const gi_heap_rss_names[GI_HEAP_RSS_N] = {
 	"go_heap_inuse", "go_heap_free", "go_stacks", "runtime_metadata", "thread_stacks",
 	"binary_and_libraries", "outside_go", "other"};
+const char *const gi_heap_rss_labels[GI_HEAP_RSS_N] = {
+	"Go heap, objects in use", "Go heap, free but resident", "goroutine stacks",
+	"Go runtime metadata", "thread stacks", "binary and libraries",
+	"outside the Go runtime (C, cgo, mmap)", "other"};
 
 uint64_t *gi_heap_rss_field(struct gi_heap_rss *r, int i)
 {
@@ -121,12 +125,24 @@ uint64_t *gi_heap_rss_field(struct gi_heap_rss *r, int i)
 
 const struct gi_frame *gi_frames_where(const struct gi_frame *f, size_t n, bool outermost_last)
 {
+	/* the innermost frame of the program's own code */
 	for (size_t i = 0; i < n; i++)
 		if (gi_func_is_user(f[i].func))
 			return &f[i];
-	for (size_t i = 0; i < n; i++)
-		if (f[i].func && !gi_func_is_runtime(f[i].func, 0))
+	/* else what the standard library was doing for it: the outermost frame outside the
+	 * runtime that is not I/O plumbing (net/http.(*conn).serve, not the
+	 * internal/poll.runtime_pollWait it waits in), else the outermost outside the runtime */
+	const struct gi_frame *plumbing = NULL;
+	for (size_t i = n; i-- > 0;) {
+		if (!f[i].func || gi_func_is_runtime(f[i].func, 0))
+			continue;
+		if (!gi_func_is_io_plumbing(f[i].func))
 			return &f[i];
+		if (!plumbing)
+			plumbing = &f[i];
+	}
+	if (plumbing)
+		return plumbing;
 	if (!n)
 		return NULL;
 	return outermost_last ? &f[n - 1] : &f[0];
