@@ -64,8 +64,8 @@ static char *write_doc(const struct tdoc *d, const char *name)
 	}
 	json_t *maps = json_pack(
 		"[{s:s, s:s, s:s, s:s, s:I, s:I}, {s:s, s:s, s:s, s:s, s:I, s:I}]",
-		"start", "0xc000000000", "end", "0xc004000000", "perms", "rw-p", "kind", "go-heap",
-		"size", (json_int_t)(64 << 20), "rss", (json_int_t)d->heap_rss,
+		"start", "0xc000000000", "end", "0xc040000000", "perms", "rw-p", "kind", "go-heap",
+		"size", (json_int_t)(1 << 30), "rss", (json_int_t)d->heap_rss,
 		"start", "0x7f0000000000", "end", "0x7f0010000000", "perms", "rw-p", "kind", "anonymous",
 		"size", (json_int_t)(256 << 20), "rss", (json_int_t)d->anon_rss);
 	if (d->nostacks) {

@@ -54,6 +54,10 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 extern void (*gi_fatal_hook)(void);
 
 /* ---- text (util.c) ---- */
+/* Control characters (C0, DEL, and C1 in UTF-8) written as "\x1b" or "\u009b", so that text
+ * from a target or a file cannot move a terminal's cursor, retitle it or break a line: a new
+ * string, or NULL when s has none (or is NULL). gi_err and gi_warn apply it. */
+char *gi_escape_controls(const char *s);
 /* Text read from the target can hold any bytes; the snapshot is JSON, which is UTF-8. */
 bool gi_utf8_valid(const char *s);
 char *gi_utf8_fix(const char *s);                   /* invalid bytes become '?' */

@@ -60,6 +60,8 @@ int gi_cmd_diff(int argc, char **argv)
 	for (; loaded < n; loaded++) {
 		if ((rc = gi_load(paths[loaded], &s[loaded])) != 0)
 			goto out;
+		if (!ro.json)
+			gi_text_safe(&s[loaded]);
 		sp[loaded] = &s[loaded];
 	}
 	for (size_t i = 1; i < n; i++)

@@ -95,6 +95,8 @@ int gi_cmd_export(int argc, char **argv)
 	int r = gi_load(in, &s);
 	if (r)
 		return r;
+	if (!pprof)
+		gi_text_safe(&s);  /* folded stacks are text, often read on a terminal */
 	int rc = GI_EXIT_OK;
 	if (pprof) {
 		r = gi_export_pprof(&s, profiles[pi].what, out, err, sizeof err);

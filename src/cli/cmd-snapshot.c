@@ -105,6 +105,7 @@ int gi_cmd_snapshot(int argc, char **argv)
 		gi_snapshot_free(&s);
 		return GI_EXIT_IO;
 	}
+	gi_text_safe(&s);  /* written as read; printed inert (the program's name, ...) */
 	if (quiet)
 		printf("%s\n", out);
 	else

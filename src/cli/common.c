@@ -75,6 +75,8 @@ int gi_load(const char *path, struct gi_snapshot *s)
 		gi_err("%s: %s", path, err);
 		return GI_EXIT_SNAPFILE;
 	}
+	if (gi_snapshot_doubt(s, err, sizeof err))
+		gi_warn("%s: %s", path, err);
 	return 0;
 }
 

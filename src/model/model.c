@@ -65,6 +65,71 @@ void gi_snapshot_free(struct gi_snapshot *s)
 	memset(s, 0, sizeof *s);
 }
 
+static void frames_strings(struct gi_frame *f, size_t n, void (*fn)(char **, void *), void *arg)
+{
+	for (size_t i = 0; f && i < n; i++) {
+		fn(&f[i].func, arg);
+		fn(&f[i].file, arg);
+	}
+}
+
+static void counts_strings(struct gi_counts *c, void (*fn)(char **, void *), void *arg)
+{
+	for (size_t i = 0; i < c->n; i++)
+		fn(&c->v[i].key, arg);
+}
+
+static void strmap_strings(struct gi_strmap *m, void (*fn)(char **, void *), void *arg)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		fn(&m->v[i].key, arg);
+		fn(&m->v[i].value, arg);
+	}
+}
+
+void gi_snapshot_strings(struct gi_snapshot *s, void (*fn)(char **str, void *arg), void *arg)
+{
+	char **top[] = {&s->tool_version, &s->exe, &s->comm, &s->go_version, &s->main_path,
+	                &s->main_version, &s->build_id, &s->layouts, &s->time_utc, &s->gor_error,
+	                &s->mem.error, &s->heap.error, &s->heap.next_gc_note, &s->mprof.note};
+	for (size_t i = 0; i < sizeof top / sizeof *top; i++)
+		fn(top[i], arg);
+	strmap_strings(&s->build_settings, fn, arg);
+	for (size_t i = 0; i < s->nwarnings; i++)
+		fn(&s->warnings[i], arg);
+	counts_strings(&s->by_status, fn, arg);
+	counts_strings(&s->system_by_status, fn, arg);
+	for (size_t i = 0; i < s->ngroups; i++) {
+		struct gi_ggroup *g = &s->groups[i];
+		fn(&g->wait_reason, arg);
+		counts_strings(&g->statuses, fn, arg);
+		frames_strings(g->frames, g->nframes, fn, arg);
+		frames_strings(&g->created_by, 1, fn, arg);
+		strmap_strings(&g->labels, fn, arg);
+	}
+	for (size_t i = 0; i < s->nall; i++)
+		fn(&s->all[i].status, arg);
+	for (size_t i = 0; i < s->heap.nclasses; i++)
+		counts_strings(&s->heap.classes[i].strings, fn, arg);
+	for (size_t i = 0; i < s->mem.nmaps; i++)
+		fn(&s->mem.maps[i].path, arg);
+	for (size_t i = 0; i < s->mprof.nsites; i++) {
+		struct gi_memsite *m = &s->mprof.sites[i];
+		frames_strings(m->frames, m->nframes, fn, arg);
+		frames_strings(m->hidden, m->nhidden, fn, arg);
+		for (size_t j = 0; m->symbols && j < m->nhidden + m->nframes; j++)
+			fn(&m->symbols[j], arg);
+	}
+	for (size_t i = 0; i < s->nnative; i++) {
+		struct gi_native_stack *ns = &s->native[i];
+		fn(&ns->name, arg);
+		for (size_t j = 0; j < ns->nframes; j++) {
+			fn(&ns->frames[j].func, arg);
+			fn(&ns->frames[j].module, arg);
+		}
+	}
+}
+
 void gi_heap_free(struct gi_heap *h)
 {
 	for (size_t i = 0; i < h->nclasses; i++)

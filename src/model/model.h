@@ -180,6 +180,13 @@ struct gi_snapshot {
 void gi_snapshot_add_warning(struct gi_snapshot *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void gi_snapshot_free(struct gi_snapshot *s);
+/* Calls fn on every string the snapshot owns (the pointer, which fn may replace by another
+ * allocated string, freeing the old; NULL ones too). Keep in step with gi_snapshot_free. */
+void gi_snapshot_strings(struct gi_snapshot *s, void (*fn)(char **str, void *arg), void *arg);
+/* Figures of a snapshot that disagree with each other though each is possible (the
+ * goroutines counted by status against the runtime's total, which a capture can see while
+ * goroutines come and go): 0, or 1 with one line in msg. */
+int gi_snapshot_doubt(const struct gi_snapshot *s, char *msg, size_t n);
 
 /* The frame that names a stack (frames innermost first) for a reader, the one place that
  * decides it: the innermost in the program's own code; else the outermost outside the runtime
