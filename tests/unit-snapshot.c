@@ -134,10 +134,64 @@ static void expect_refused(const char *name, const char *text, const char *msg)
 	free(p);
 }
 
+/* The frame that names a stack (gi_frames_where), on the stacks of real servers. */
+static const char *where(const char *const *funcs, size_t n, bool outermost_last)
+{
+	struct gi_frame f[16];
+	memset(f, 0, sizeof f);
+	for (size_t i = 0; i < n; i++)
+		f[i].func = (char *)funcs[i];
+	const struct gi_frame *w = gi_frames_where(f, n, outermost_last);
+	return w ? w->func : "(none)";
+}
+#define WHERE(outermost_last, ...) \
+	where((const char *const[]){__VA_ARGS__}, \
+	      sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), outermost_last)
+
+static void frames_where(void)
+{
+	/* caddy's idle connections: no frame of the program's own, the server's goroutine */
+	CHECK_STR(WHERE(false, "runtime.gopark", "runtime.netpollblock",
+	                "internal/poll.runtime_pollWait", "internal/poll.(*pollDesc).wait",
+	                "internal/poll.(*FD).Read", "net.(*netFD).Read", "net.(*conn).Read",
+	                "net/http.(*connReader).Read", "bufio.(*Reader).fill",
+	                "bufio.(*Reader).Peek", "net/http.(*conn).serve", "runtime.goexit"),
+	          "net/http.(*conn).serve");
+	/* the program's own code first, the innermost of it */
+	CHECK_STR(WHERE(false, "runtime.gopark", "runtime.chansend", "main.handle",
+	                "github.com/x/y.(*S).Run", "net/http.(*conn).serve", "runtime.goexit"),
+	          "main.handle");
+	CHECK_STR(WHERE(false, "runtime.gopark", "sync.runtime_SemacquireMutex",
+	                "sync.(*Mutex).Lock", "go.etcd.io/bbolt.(*DB).beginRWTx", "runtime.goexit"),
+	          "go.etcd.io/bbolt.(*DB).beginRWTx");
+	/* nothing but plumbing outside the runtime: the outermost of it */
+	CHECK_STR(WHERE(false, "runtime.gopark", "internal/poll.runtime_pollWait",
+	                "internal/poll.(*FD).Read", "os.(*File).Read", "io.copyBuffer", "io.Copy",
+	                "runtime.goexit"),
+	          "io.Copy");
+	/* the standard library, not plumbing: the outermost */
+	CHECK_STR(WHERE(false, "runtime.gopark", "time.Sleep",
+	                "net/http.(*persistConn).readLoop", "runtime.goexit"),
+	          "net/http.(*persistConn).readLoop");
+	/* only the runtime: innermost, or outermost for an allocation */
+	CHECK_STR(WHERE(false, "runtime.gopark", "runtime.bgsweep", "runtime.goexit"),
+	          "runtime.gopark");
+	CHECK_STR(WHERE(true, "runtime.malg", "runtime.newproc1", "runtime.systemstack"),
+	          "runtime.systemstack");
+	CHECK_STR(WHERE(true, "runtime.mallocgc", "bufio.NewReaderSize", "net/http.newBufioReader",
+	                "net/http.(*conn).serve"),
+	          "net/http.(*conn).serve");
+	CHECK(gi_frames_where(NULL, 0, false) == NULL);
+	CHECK(gi_func_is_io_plumbing("net.(*conn).Read") && !gi_func_is_io_plumbing("net/http.Get"));
+	CHECK(gi_func_is_io_plumbing("internal/poll.runtime_pollWait"));
+	CHECK(!gi_func_is_io_plumbing("network.Read") && !gi_func_is_io_plumbing("main.io"));
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
 		return 99;
+	frames_where();
 	struct gi_snapshot a, b, r;
 	char err[512];
 	make(&a, 1000, 8 << 20);
@@ -176,7 +230,7 @@ int main(void)
 		free(p);
 	}
 	char *p = path("nodir/x.snap");
-	CHECK(gi_snapshot_write(&a, p, false, err, sizeof err) == -ENOENT && strstr(err, "No such file"));
+	CHECK(gi_snapshot_write(&a, p, false, err, sizeof err) == -ENOENT && strstr(err, "no such directory"));
 	free(p);
 
 	expect_refused("empty.snap", "", "empty file");

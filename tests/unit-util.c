@@ -1,4 +1,4 @@
-/* Unit tests for util.c (formatting, tables) and the GOINSPECT_FAULT parser. */
+/* Unit tests for util.c (formatting, tables, escaping) and the GOINSPECT_FAULT parser. */
 #include "base/base.h"
 #include "unit.h"
 
@@ -56,5 +56,12 @@ int main(void)
 	char *s = xasprintf("%s-%d", "x", 42);
 	CHECK_STR(s, "x-42");
 	free(s);
+
+	/* Control characters escaped, the rest (UTF-8 included) kept; NULL when none. */
+	CHECK(gi_escape_controls("main.handle (main.go:26) \xc3\xa9t\xc3\xa9") == NULL);
+	CHECK(gi_escape_controls(NULL) == NULL);
+	char *e = gi_escape_controls("a\033]0;t\007b\nc\x7f\xc2\x9b" "1m\xc2\xa0");
+	CHECK_STR(e, "a\\x1b]0;t\\x07b\\x0ac\\x7f\\u009b1m\xc2\xa0");
+	free(e);
 	return UNIT_DONE();
 }

@@ -136,7 +136,7 @@ struct gi_failon {
 	bool has_goroutines, has_heap, has_rss;
 	int64_t goroutines, heap, rss;
 };
-/* 0, or -EINVAL with err. */
+/* 0, or with err -EINVAL (not a limit) or -ERANGE (beyond what a delta can be). */
 int gi_failon_parse(const char *spec, struct gi_failon *f, char *err, size_t errlen);
 /* The number of limits passed (each said on msg), or -ENOENT with err when a snapshot lacks
  * the figure a limit is on. */

@@ -373,10 +373,56 @@ static const char *trend_phrase(char *buf, size_t n, enum gi_shape s, size_t ste
 	return buf;
 }
 
+/* The positive parts of the RSS breakdown's change, largest first, at most three, as the
+ * diff prints them: "Go runtime metadata +3.38 MiB; binary and libraries +1.30 MiB". */
+static void rss_parts(const struct gi_diff *d, char *buf, size_t n)
+{
+	bool used[GI_HEAP_RSS_N] = {false};
+	size_t len = 0;
+	buf[0] = 0;
+	for (int k = 0; k < 3; k++) {
+		int best = -1;
+		for (int i = 0; i < GI_HEAP_RSS_N; i++)
+			if (!used[i] && d->rss_breakdown_delta[i] > 0 &&
+			    (best < 0 || d->rss_breakdown_delta[i] > d->rss_breakdown_delta[best]))
+				best = i;
+		if (best < 0)
+			break;
+		used[best] = true;
+		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s %s", k ? "; " : "",
+		                        gi_heap_rss_labels[best], GI_DSIZE(d->rss_breakdown_delta[best]));
+	}
+}
+
+/* The same for the kinds of mappings outside the Go heap: "anonymous +3.38 MiB, file ...". */
+static void kind_parts(const struct gi_diff *d, char *buf, size_t n)
+{
+	bool used[GI_MAP_KIND_COUNT] = {false};
+	size_t len = 0;
+	buf[0] = 0;
+	used[GI_MAP_GO_HEAP] = true;
+	for (int k = 0; k < 3; k++) {
+		int best = -1;
+		for (int i = 0; i < GI_MAP_KIND_COUNT; i++)
+			if (!used[i] && d->kinds[i].delta > 0 &&
+			    (best < 0 || d->kinds[i].delta > d->kinds[best].delta))
+				best = i;
+		if (best < 0)
+			break;
+		used[best] = true;
+		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s %s", k ? ", " : "",
+		                        gi_map_kind_name(best), GI_DSIZE(d->kinds[best].delta));
+	}
+}
+
 static void write_verdict(struct gi_diff *d)
 {
 	const struct gi_snapshot *a = d->snaps[0], *b = d->snaps[d->nsnaps - 1];
 	char tr[128];
+	/* Heap that grew with no GC cycle in between may be garbage the next cycle frees: not
+	 * yet known to be live memory, so not called so. */
+	const char *no_gc = d->memstats_known && d->num_gc_delta == 0
+		? "; no GC ran between the snapshots: this may be garbage not yet collected" : "";
 	/* Goroutines: the groups that grew beyond noise, largest first, at most three. */
 	size_t said = 0;
 	for (size_t i = 0; i < d->ngroups && said < 3; i++) {
@@ -428,17 +474,17 @@ static void write_verdict(struct gi_diff *d)
 			snprintf(what, sizeof what, "%llu-byte objects", (unsigned long long)c->size);
 		else
 			snprintf(what, sizeof what, "large objects (over 32 KiB)");
-		claim(d, "heap", c->bytes_delta, "heap: %s in %s (%+lld objects)%s",
+		claim(d, "heap", c->bytes_delta, "heap: %s in %s (%+lld objects)%s%s",
 		      GI_DSIZE(c->bytes_delta), what, (long long)c->objects_delta,
-		      trend_phrase(tr, sizeof tr, c->shape, c->step_at, d->nsnaps));
+		      trend_phrase(tr, sizeof tr, c->shape, c->step_at, d->nsnaps), no_gc);
 		d->claims[d->nclaims - 1].ref = (int64_t)i;
 		said++;
 	}
 	if (!said && d->heap_known &&
 	    gi_beyond_noise(GI_M_HEAP, d->heap_inuse_delta, a->heap.heap_inuse))
-		claim(d, "heap", d->heap_inuse_delta, "heap: in use %s (%s -> %s)%s",
+		claim(d, "heap", d->heap_inuse_delta, "heap: in use %s (%s -> %s)%s%s",
 		      GI_DSIZE(d->heap_inuse_delta), GI_SIZE(a->heap.heap_inuse), GI_SIZE(b->heap.heap_inuse),
-		      d->classes_known ? ", no single size class beyond noise" : "");
+		      d->classes_known ? ", no single size class beyond noise" : "", no_gc);
 
 	/* Heap: the allocation sites (the runtime's heap profile) whose memory in use grew beyond
 	 * noise, at most two. A site is held to the whole heap's floor: at the default sampling
@@ -453,27 +499,42 @@ static void write_verdict(struct gi_diff *d)
 				break;  /* sorted: the rest grew less */
 			const struct gi_frame *f = gi_memsite_where(sd[i].b);
 			claim(d, "heap-site", sd[i].bytes, "heap: %s in use allocated at %s (%s:%d), "
-			      "%+lld objects%s", GI_DSIZE(sd[i].bytes), f && f->func ? f->func : "?",
+			      "%+lld objects%s%s", GI_DSIZE(sd[i].bytes), f && f->func ? f->func : "?",
 			      gi_basename(f ? f->file : NULL), f ? f->line : 0, (long long)sd[i].objects,
-			      b->mprof.rate == 1 ? "" : " (heap profile estimate)");
+			      b->mprof.rate == 1 ? "" : " (heap profile estimate)", no_gc);
 			d->claims[d->nclaims - 1].ref = (int64_t)i;
 			said++;
 		}
 	}
 
-	/* RSS: inside the Go heap's arenas, or outside them. */
+	/* RSS: where it grew, as the tables show it. Only the breakdown's "outside the Go
+	 * runtime" (memory the runtime does not manage: C, cgo, mmap by C code) points at C
+	 * code; growth outside the heap arenas may be the runtime's own metadata, thread stacks
+	 * or mapped files, and is said as such. */
 	if (a->mem.available && b->mem.available &&
 	    gi_beyond_noise(GI_M_RSS, d->rss_delta, a->mem.rss)) {
+		char parts[512];
 		uint64_t out_a = a->mem.rss - gi_memory_kind_rss(&a->mem, GI_MAP_GO_HEAP);
-		int64_t anon = (int64_t)gi_memory_kind_rss(&b->mem, GI_MAP_ANON) -
-		               (int64_t)gi_memory_kind_rss(&a->mem, GI_MAP_ANON);
-		if (gi_beyond_noise(GI_M_RSS, d->rss_outside_delta, out_a))
+		if (d->rss_breakdown_known) {
+			int64_t c = d->rss_breakdown_delta[GI_HEAP_RSS_OUTSIDE_GO];
+			rss_parts(d, parts, sizeof parts);
+			if (gi_beyond_noise(GI_M_RSS, c, a->heap.rss.outside_go))
+				claim(d, "rss-outside-go", c, "RSS %s outside the Go runtime (C, cgo, mmap), "
+				      "of %s in all: look at cgo or C allocations", GI_DSIZE(c),
+				      GI_DSIZE(d->rss_delta));
+			else
+				claim(d, "rss", d->rss_delta, "RSS %s, by owner: %s", GI_DSIZE(d->rss_delta),
+				      parts[0] ? parts : "nothing grew");
+		} else if (gi_beyond_noise(GI_M_RSS, d->rss_outside_delta, out_a)) {
+			kind_parts(d, parts, sizeof parts);
 			claim(d, "rss-outside-heap", d->rss_outside_delta, "RSS %s outside the Go heap "
-			      "(anonymous memory %s): look at cgo or C allocations",
-			      GI_DSIZE(d->rss_outside_delta), GI_DSIZE(anon));
-		else
+			      "(%s); without the RSS breakdown of both snapshots, C memory and the Go "
+			      "runtime's own cannot be told apart", GI_DSIZE(d->rss_outside_delta),
+			      parts[0] ? parts : "no kind grew");
+		} else {
 			claim(d, "rss", d->rss_delta, "RSS %s, %s of it in the Go heap",
 			      GI_DSIZE(d->rss_delta), GI_DSIZE(d->rss_goheap_delta));
+		}
 	}
 }
 

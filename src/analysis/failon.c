@@ -5,6 +5,25 @@
 #include <stdlib.h>
 #include <strings.h>
 
+/* A limit: decimal digits, with a fraction for sizes ("1.5GiB"); no sign, exponent, hex,
+ * "inf" or "nan", which strtod would take. The number of digits is bounded so the value read
+ * is exact enough before it is checked against the range. */
+static bool decimal(const char *v, bool fraction, double *x, const char **end)
+{
+	const char *p = v;
+	size_t digits = 0;
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (fraction && *p == '.' && p[1] >= '0' && p[1] <= '9')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (!digits || digits > 40)
+		return false;
+	*x = strtod(v, NULL);
+	*end = p;
+	return true;
+}
+
 int gi_failon_parse(const char *spec, struct gi_failon *f, char *err, size_t errlen)
 {
 	memset(f, 0, sizeof *f);
@@ -19,33 +38,29 @@ int gi_failon_parse(const char *spec, struct gi_failon *f, char *err, size_t err
 			break;
 		}
 		*eq = 0;
-		const char *v = eq + 2;
-		char *end;
-		double x = strtod(v, &end);
-		if (end == v || x < 0) {
-			snprintf(err, errlen, "'%s=%s': not a number", tok, eq + 1);
+		const char *v = eq + 2, *end;
+		bool count = !strcmp(tok, "goroutines");
+		double x;
+		if (!count && strcmp(tok, "heap") && strcmp(tok, "rss")) {
+			snprintf(err, errlen, "unknown measure '%s' (goroutines, heap, rss)", tok);
+			rc = -EINVAL;
+			break;
+		}
+		if (!decimal(v, !count, &x, &end)) {
+			snprintf(err, errlen, "'%s=%s': not a %s", tok, eq + 1,
+			         count ? "count (digits)" : "size (digits, a unit)");
 			rc = -EINVAL;
 			break;
 		}
 		double mult = 1;
-		if (!strcmp(tok, "goroutines")) {
-			if (*end) {
-				snprintf(err, errlen, "'goroutines=%s': a count, without a unit", eq + 1);
-				rc = -EINVAL;
-				break;
-			}
-			f->goroutines = (int64_t)x;
-			f->has_goroutines = true;
-			continue;
-		}
-		if (strcmp(tok, "heap") && strcmp(tok, "rss")) {
-			snprintf(err, errlen, "unknown measure '%s' (goroutines, heap, rss)", tok);
+		if (count && *end) {
+			snprintf(err, errlen, "'goroutines=%s': a whole number, without a unit", eq + 1);
 			rc = -EINVAL;
 			break;
 		}
 		while (*end == ' ')
 			end++;
-		if (!*end || !strcasecmp(end, "B"))
+		if (count || !*end || !strcasecmp(end, "B"))
 			mult = 1;
 		else if (!strcasecmp(end, "K") || !strcasecmp(end, "KiB") || !strcasecmp(end, "KB"))
 			mult = 1024.0;
@@ -53,16 +68,33 @@ int gi_failon_parse(const char *spec, struct gi_failon *f, char *err, size_t err
 			mult = 1024.0 * 1024;
 		else if (!strcasecmp(end, "G") || !strcasecmp(end, "GiB") || !strcasecmp(end, "GB"))
 			mult = 1024.0 * 1024 * 1024;
+		else if (!strcasecmp(end, "T") || !strcasecmp(end, "TiB") || !strcasecmp(end, "TB"))
+			mult = 1024.0 * 1024 * 1024 * 1024;
 		else {
-			snprintf(err, errlen, "'%s=%s': unknown unit (B, KiB, MiB, GiB)", tok, eq + 1);
+			snprintf(err, errlen, "'%s=%s': unknown unit (B, KiB, MiB, GiB, TiB)", tok,
+			         eq + 1);
 			rc = -EINVAL;
 			break;
 		}
-		if (!strcmp(tok, "heap")) {
-			f->heap = (int64_t)(x * mult);
+		/* A delta is an int64_t: a limit it can never reach is a mistake, not "no limit".
+		 * (double)INT64_MAX is 2^63: below it, the conversion is exact enough and defined. */
+		double value = x * mult;
+		errno = 0;
+		long long n = count ? strtoll(v, NULL, 10) : 0;
+		if (count ? errno == ERANGE : !(value < 9223372036854775807.0)) {
+			snprintf(err, errlen, "'%s=%s': out of range (%s)", tok, eq + 1,
+			         count ? "at most 9223372036854775807" : "below 8 EiB");
+			rc = -ERANGE;
+			break;
+		}
+		if (count) {
+			f->goroutines = n;
+			f->has_goroutines = true;
+		} else if (!strcmp(tok, "heap")) {
+			f->heap = (int64_t)value;
 			f->has_heap = true;
 		} else {
-			f->rss = (int64_t)(x * mult);
+			f->rss = (int64_t)value;
 			f->has_rss = true;
 		}
 	}

@@ -54,6 +54,10 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 extern void (*gi_fatal_hook)(void);
 
 /* ---- text (util.c) ---- */
+/* Control characters (C0, DEL, and C1 in UTF-8) written as "\x1b" or "\u009b", so that text
+ * from a target or a file cannot move a terminal's cursor, retitle it or break a line: a new
+ * string, or NULL when s has none (or is NULL). gi_err and gi_warn apply it. */
+char *gi_escape_controls(const char *s);
 /* Text read from the target can hold any bytes; the snapshot is JSON, which is UTF-8. */
 bool gi_utf8_valid(const char *s);
 char *gi_utf8_fix(const char *s);                   /* invalid bytes become '?' */
@@ -146,6 +150,33 @@ void gi_strmap_add(struct gi_strmap *m, const char *key, const char *value);
 const char *gi_strmap_get(const struct gi_strmap *m, const char *key);
 void gi_strmap_free(struct gi_strmap *m);
 
+/* ---- files (file.c) ---- */
+/* What a file of this st_mode is, in words: "a directory", "a FIFO", "a character device". */
+const char *gi_file_kind(unsigned mode);
+/* Opens a file to read that must be a regular file: anything else (a FIFO, a device, a
+ * directory) is refused at once, without waiting on it or reading it (-EINVAL, -EISDIR).
+ * *fd, and *size (may be NULL) its size. 0, or -errno with the reason in err. */
+int gi_open_regular(const char *path, int *fd, uint64_t *size, char *err, size_t errlen);
+/* A file to write, as its name means it: symbolic links are followed to the file they name
+ * (the link stays); a regular file, or a new one, is written to a temporary file beside it
+ * that gi_out_close renames over it (so a failure leaves what was there, and a replaced file
+ * keeps its permissions); anything else that is not a directory or a socket (a FIFO, a device
+ * such as /dev/null, a process's file descriptor such as /dev/stdout) is written through, in
+ * place, never replaced. A directory is refused (-EISDIR), a socket too (-EINVAL). */
+struct gi_out {
+	int fd;      /* write here; the caller closes it (fclose, gzclose) before gi_out_close */
+	char *path;  /* the file written: where the symbolic links led */
+	char *tmp;   /* the temporary file, NULL when written through */
+};
+/* 0, or -errno with the reason in err (without the path). */
+int gi_out_open(struct gi_out *o, const char *path, char *err, size_t errlen);
+/* After the caller closed o->fd: ok, the temporary file takes the file's place; not ok, it
+ * is removed. 0, or -errno with err. */
+int gi_out_close(struct gi_out *o, bool ok, char *err, size_t errlen);
+/* Would gi_out_open refuse path? The same checks, and that its directory is writable, with
+ * nothing created or opened: to refuse a bad name before work that would be lost. */
+int gi_out_check(const char *path, char *err, size_t errlen);
+
 /* ---- fault points (fault.c): GOINSPECT_FAULT=point[=value],... for the tests ---- */
 enum gi_fault_point {
 	GI_FAULT_STOP_SLEEP,      /* stop-sleep=MS: copying in the stop takes MS longer */
@@ -156,6 +187,7 @@ enum gi_fault_point {
 	GI_FAULT_PRINT_GLOBALS,   /* print-globals: globals located without symbols, on stderr */
 	GI_FAULT_NATIVE_NO_FILES, /* native-no-files: no mapped file can be opened */
 	GI_FAULT_READ_GARBAGE,    /* read-garbage=SEED[:RATE]: remote reads return corrupted bytes */
+	GI_FAULT_INPUT_LIMIT,     /* input-limit=BYTES: the largest snapshot read (not 1 GiB) */
 	GI_FAULT_COUNT
 };
 /* The point's value ("" when given bare), or NULL when it is not set. A GOINSPECT_FAULT that

@@ -14,8 +14,43 @@ void (*gi_fatal_hook)(void);
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	char *m = xvasprintf(fmt, ap);
-	fprintf(stderr, "%s: %s%s\n", gi_progname, prefix, m);
+	char *safe = gi_escape_controls(m);  /* text from a file or a target: one line, inert */
+	fprintf(stderr, "%s: %s%s\n", gi_progname, prefix, safe ? safe : m);
+	free(safe);
 	free(m);
+}
+
+char *gi_escape_controls(const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = 0;
+	bool any = false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+		if (*p < 0x20 || *p == 0x7f || c1) {
+			any = true;
+			n += 6;
+			p += c1;
+		} else {
+			n++;
+		}
+	}
+	if (!any)
+		return NULL;
+	char *out = xmalloc(n + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			o += sprintf(o, "\\u%04x", p[1]);  /* a C1 control: U+0080 to U+009F */
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			o += sprintf(o, "\\x%02x", *p);
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = 0;
+	return out;
 }
 
 void gi_err(const char *fmt, ...)

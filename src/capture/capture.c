@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,16 +52,19 @@ static enum gi_capture_status for_errno(int e)
 	return (e == EPERM || e == EACCES) ? GI_CAPTURE_NOT_PERMITTED : GI_CAPTURE_NO_TARGET;
 }
 
-static int yama_scope(void)
+/* Permission denied to PID (attach: PTRACE_SEIZE; else reading /proc/PID/exe), and why. */
+static enum gi_capture_status denied(const struct preflight *c, const char *name, bool attach,
+                                     struct gi_capture_result *r)
 {
-	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	int v = -1;
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	struct gi_ptrace_facts f;
+	char why[512];
+	gi_ptrace_facts_read(c->pid, attach, &f);
+	if (f.gone)
+		return fail(r, GI_CAPTURE_NO_TARGET, "PID %d exited before it could be %s", c->pid,
+		            attach ? "stopped" : "read");
+	gi_ptrace_denied_reason(&f, why, sizeof why);
+	return fail(r, GI_CAPTURE_NOT_PERMITTED, "cannot attach to PID %d (%s): permission "
+	            "denied: %s", c->pid, name, why);
 }
 
 /* Why attaching failed, in one line. */
@@ -79,18 +83,7 @@ static enum gi_capture_status attach_error(const struct preflight *c, int e,
 			return fail(r, GI_CAPTURE_NOT_PERMITTED, "PID %d (%s) is already being traced "
 			            "by PID %d", c->pid, c->exe, st.tracer_pid);
 		}
-		int yama = yama_scope();
-		if (yama >= 1)
-			return fail(r, GI_CAPTURE_NOT_PERMITTED, "cannot attach to PID %d (%s): "
-			            "permission denied (Yama ptrace_scope is %d: %s)", c->pid, c->exe, yama,
-			            yama == 3 ? "ptrace is disabled until reboot"
-			                      : "run as root or with CAP_SYS_PTRACE");
-		if (geteuid() != 0 && c->st.uid_eff != geteuid())
-			return fail(r, GI_CAPTURE_NOT_PERMITTED, "cannot attach to PID %d (%s): "
-			            "permission denied (it belongs to uid %u; run as root or with "
-			            "CAP_SYS_PTRACE)", c->pid, c->exe, c->st.uid_eff);
-		return fail(r, GI_CAPTURE_NOT_PERMITTED, "cannot attach to PID %d (%s): permission "
-		            "denied (need root or CAP_SYS_PTRACE)", c->pid, c->exe);
+		return denied(c, c->exe, true, r);
 	}
 	return fail(r, GI_CAPTURE_NO_TARGET, "cannot attach to PID %d (%s): %s", c->pid, c->exe,
 	            strerror(e));
@@ -102,8 +95,10 @@ static enum gi_capture_status preflight(struct preflight *c, const struct gi_cap
 {
 	char err[512];
 	int rc = gi_proc_read_status(c->pid, &c->st);
-	if (rc == -ENOENT || rc == -ESRCH)
+	if (rc == -ENOENT)
 		return fail(r, GI_CAPTURE_NO_TARGET, "no process with PID %d", c->pid);
+	if (rc < 0 && (rc == -ESRCH || gi_proc_gone(c->pid)))
+		return fail(r, GI_CAPTURE_NO_TARGET, "PID %d exited before it could be read", c->pid);
 	if (rc < 0)
 		return fail(r, for_errno(-rc), "cannot read /proc/%d/status: %s", c->pid,
 		            strerror(-rc));
@@ -115,9 +110,9 @@ static enum gi_capture_status preflight(struct preflight *c, const struct gi_cap
 		            "process ID", c->pid, c->st.tgid);
 	rc = gi_proc_exe_path(c->pid, c->exe, sizeof c->exe);
 	if (rc == -EACCES || rc == -EPERM)
-		return fail(r, GI_CAPTURE_NOT_PERMITTED, "cannot attach to PID %d (%s): permission "
-		            "denied (need root or CAP_SYS_PTRACE, or the same user)", c->pid,
-		            c->st.name);
+		return denied(c, c->st.name, false, r);
+	if (rc == -ENOENT && gi_proc_gone(c->pid))
+		return fail(r, GI_CAPTURE_NO_TARGET, "PID %d exited before it could be read", c->pid);
 	if (rc == -ENOENT)
 		return fail(r, GI_CAPTURE_NO_TARGET, "PID %d (%s) has no executable (a kernel thread "
 		            "or exiting)", c->pid, c->st.name);
@@ -127,9 +122,14 @@ static enum gi_capture_status preflight(struct preflight *c, const struct gi_cap
 	char exe_file[64];
 	snprintf(exe_file, sizeof exe_file, "/proc/%d/exe", c->pid);
 	rc = gi_elf_open(&c->elf, exe_file, err, sizeof err);
+	struct stat sb;
+	if ((rc == -EACCES || rc == -EPERM) && stat(exe_file, &sb) == 0)  /* the file's own mode */
+		return fail(r, GI_CAPTURE_NOT_PERMITTED, "cannot read the executable of PID %d (%s): "
+		            "permission denied: it is mode %04o, owned by uid %u, and goinspect runs "
+		            "as uid %u", c->pid, c->exe, (unsigned)(sb.st_mode & 07777),
+		            (unsigned)sb.st_uid, (unsigned)geteuid());
 	if (rc == -EACCES || rc == -EPERM)
-		return fail(r, GI_CAPTURE_NOT_PERMITTED, "cannot attach to PID %d (%s): permission "
-		            "denied reading its executable", c->pid, c->exe);
+		return denied(c, c->exe, false, r);
 	if (rc < 0)
 		return fail(r, GI_CAPTURE_NO_TARGET, "PID %d (%s) is not a Go program: %s", c->pid,
 		            c->exe, err);

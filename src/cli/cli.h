@@ -61,7 +61,7 @@ void gi_opt_init_report(struct gi_opts *p, enum gi_cmd_id cmd, const char *usage
 int gi_opt_next(struct gi_opts *p);
 
 /* ---- common.c ---- */
-/* "goinspect: MESSAGE", the command's synopsis and a hint; returns GI_EXIT_USAGE. */
+/* "goinspect: MESSAGE (see 'goinspect CMD --help')", one line; returns GI_EXIT_USAGE. */
 int gi_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "2s", "500ms", "1.5s", "250us", "2" (seconds), "1m" -> ns; -1 if bad. */
 int64_t gi_parse_duration(const char *s);

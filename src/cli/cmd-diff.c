@@ -47,6 +47,10 @@ int gi_cmd_diff(int argc, char **argv)
 	char err[512];
 	if (fail_on_spec && gi_failon_parse(fail_on_spec, &fo, err, sizeof err) != 0)
 		return gi_usage_error(usage, "bad --fail-on: %s", err);
+	if (html_path && gi_out_check(html_path, err, sizeof err) != 0) {
+		gi_err("cannot write %s: %s", html_path, err);
+		return GI_EXIT_IO;
+	}
 	size_t n = (size_t)(argc - optind);
 	struct gi_snapshot *s = xcalloc(n, sizeof *s);
 	const struct gi_snapshot **sp = xcalloc(n, sizeof *sp);
@@ -56,6 +60,8 @@ int gi_cmd_diff(int argc, char **argv)
 	for (; loaded < n; loaded++) {
 		if ((rc = gi_load(paths[loaded], &s[loaded])) != 0)
 			goto out;
+		if (!ro.json)
+			gi_text_safe(&s[loaded]);
 		sp[loaded] = &s[loaded];
 	}
 	for (size_t i = 1; i < n; i++)

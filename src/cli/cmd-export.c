@@ -5,6 +5,7 @@
 #include <getopt.h>  /* optind */
 #include <limits.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 const char gi_usage_export[] =
 	"usage: goinspect export [--format pprof|folded] [--profile PROFILE] [-o OUT] FILE\n"
@@ -84,26 +85,42 @@ int gi_cmd_export(int argc, char **argv)
 	}
 	if (pprof && !strcmp(out, "-"))
 		return gi_usage_error(gi_usage_export, "a pprof profile is binary: give -o FILE");
+	char err[512];
+	bool to_stdout = !strcmp(out, "-");
+	if (!to_stdout && gi_out_check(out, err, sizeof err) != 0) {
+		gi_err("cannot write %s: %s", out, err);
+		return GI_EXIT_IO;
+	}
 	struct gi_snapshot s;
 	int r = gi_load(in, &s);
 	if (r)
 		return r;
-	char err[512];
+	if (!pprof)
+		gi_text_safe(&s);  /* folded stacks are text, often read on a terminal */
 	int rc = GI_EXIT_OK;
 	if (pprof) {
 		r = gi_export_pprof(&s, profiles[pi].what, out, err, sizeof err);
+	} else if (to_stdout) {
+		r = gi_export_folded(&s, stdout, err, sizeof err);
 	} else {
-		FILE *f = strcmp(out, "-") ? fopen(out, "we") : stdout;
-		if (!f) {
+		struct gi_out file;
+		FILE *f = NULL;
+		r = gi_out_open(&file, out, err, sizeof err);
+		if (r == 0 && !(f = fdopen(file.fd, "w"))) {
+			r = -errno;
 			snprintf(err, sizeof err, "%s", strerror(errno));
-			r = -1;
-		} else {
+			close(file.fd);
+		}
+		if (f) {
 			r = gi_export_folded(&s, f, err, sizeof err);
-			if (f != stdout && fclose(f) != 0 && r == 0) {
-				snprintf(err, sizeof err, "%s", strerror(errno));
-				r = -1;
+			bool bad = ferror(f);
+			if ((fclose(f) != 0 || bad) && r == 0) {
+				r = -(errno ? errno : EIO);
+				snprintf(err, sizeof err, "%s", strerror(-r));
 			}
 		}
+		if (file.path && gi_out_close(&file, r == 0, err, sizeof err) != 0 && r == 0)
+			r = -EIO;
 	}
 	if (r == -ENODATA) {
 		gi_err("%s: %s", in, err);

@@ -91,6 +91,8 @@ int gi_cmd_show(int argc, char **argv)
 	struct gi_snapshot s;
 	if ((rc = gi_load(argv[optind], &s)) != 0)
 		goto out;
+	if (!ro.json)
+		gi_text_safe(&s);
 	gi_report_show(stdout, &s, &ro);
 	gi_snapshot_free(&s);
 	rc = gi_finish_output();

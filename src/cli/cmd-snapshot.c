@@ -75,6 +75,13 @@ int gi_cmd_snapshot(int argc, char **argv)
 	if (co.pid < 0)
 		return gi_usage_error(usage, "'%s' is not a process ID", argv[optind]);
 
+	/* A name that cannot be written is refused before the target is stopped. */
+	char name[128], err[512];
+	if (out && gi_out_check(out, err, sizeof err) != 0) {
+		gi_err("cannot write %s: %s", out, err);
+		return GI_EXIT_IO;
+	}
+
 	time_t wall = time(NULL);
 	struct gi_snapshot s;
 	struct gi_capture_result res;
@@ -89,7 +96,6 @@ int gi_cmd_snapshot(int argc, char **argv)
 		gi_snapshot_free(&s);
 		return rc;
 	}
-	char name[128], err[512];
 	if (!out) {
 		default_name(name, sizeof name, co.pid, wall);
 		out = name;
@@ -99,13 +105,16 @@ int gi_cmd_snapshot(int argc, char **argv)
 		gi_snapshot_free(&s);
 		return GI_EXIT_IO;
 	}
+	gi_text_safe(&s);  /* written as read; printed inert (the program's name, ...) */
 	if (quiet)
 		printf("%s\n", out);
 	else
 		gi_report_summary(stdout, &s, out);
 	if (fflush(stdout) != 0 && gi_signal_caught)
-		gi_signals_die();
-	rc = s.partial ? GI_EXIT_PARTIAL : GI_EXIT_OK;
+		gi_signals_die();  /* SIGPIPE: die of it, as the output's reader expects */
+	rc = gi_finish_output();  /* the file is written, but what says so was lost: exit 5 */
+	if (rc == GI_EXIT_OK && s.partial)
+		rc = GI_EXIT_PARTIAL;
 	gi_snapshot_free(&s);
 	return rc;
 }

@@ -12,10 +12,13 @@ int gi_usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *m = xvasprintf(fmt, ap);
 	va_end(ap);
-	const char *nl = strchr(usage, '\n');
-	gi_err("%s", m);
+	/* One line: what is wrong, and where the command's usage is ("usage: goinspect CMD ..."
+	 * names the command; the main usage has COMMAND there). */
+	char cmd[32] = "";
+	if (sscanf(usage, "usage: goinspect %31[a-z]", cmd) != 1)
+		cmd[0] = 0;
+	gi_err("%s (see 'goinspect %s%s--help')", m, cmd, cmd[0] ? " " : "");
 	free(m);
-	fprintf(stderr, "%.*s\nTry 'goinspect --help'.\n", (int)(nl ? nl - usage : 0), usage);
 	return GI_EXIT_USAGE;
 }
 
@@ -72,6 +75,8 @@ int gi_load(const char *path, struct gi_snapshot *s)
 		gi_err("%s: %s", path, err);
 		return GI_EXIT_SNAPFILE;
 	}
+	if (gi_snapshot_doubt(s, err, sizeof err))
+		gi_warn("%s: %s", path, err);
 	return 0;
 }
 

@@ -1,6 +1,10 @@
 /* main.c: goinspect COMMAND ...: one table of commands (git's way), --help and --version. */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 static const char usage_main[] =
 	"usage: goinspect COMMAND [OPTIONS] ARGS\n"
 	"\n"
@@ -44,8 +48,23 @@ static const struct gi_cmd *find_command(const char *name)
 	return NULL;
 }
 
+/* A standard stream that is closed stays taken (by /dev/null, read-only): no file goinspect
+ * opens becomes standard output, and writing to it fails (exit 5) instead of going nowhere. */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int n = open("/dev/null", O_RDONLY);  /* the lowest free descriptor: fd */
+			if (n >= 0 && n != fd) {
+				dup2(n, fd);
+				close(n);
+			}
+		}
+}
+
 int main(int argc, char **argv)
 {
+	hold_std_fds();
 	if (argc < 2)
 		return gi_usage_error(usage_main, "no command given");
 	const char *name = argv[1];

@@ -13,6 +13,24 @@ bool gi_func_is_user(const char *func)
 	return memchr(func, '.', (size_t)(slash - func)) != NULL;
 }
 
+bool gi_func_is_io_plumbing(const char *func)
+{
+	static const char *const pkgs[] = {"internal/poll", "net", "os", "io", "bufio", "syscall",
+	                                   "internal/syscall/unix", "crypto/tls"};
+	if (!func)
+		return false;
+	/* the package: up to the first dot after the last slash ("net/http.(*conn).serve") */
+	const char *slash = strrchr(func, '/');
+	const char *dot = strchr(slash ? slash : func, '.');
+	if (!dot)
+		return false;
+	size_t len = (size_t)(dot - func);
+	for (size_t i = 0; i < sizeof pkgs / sizeof *pkgs; i++)
+		if (strlen(pkgs[i]) == len && !strncmp(func, pkgs[i], len))
+			return true;
+	return false;
+}
+
 bool gi_func_is_runtime(const char *func, int go_minor)
 {
 	if (!func)

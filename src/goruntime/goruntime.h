@@ -42,6 +42,10 @@ int gi_go_version_parse(const char *s, int *major, int *minor, int *patch);
  * packages have no dot in their first path element ("sync", "internal/poll"); module paths
  * do ("github.com/x/y"), and so does nothing in package main. */
 bool gi_func_is_user(const char *func);
+/* A function of the standard library's I/O plumbing, which a blocked goroutine waits in
+ * whatever it serves: internal/poll, net (not net/http), os, io, bufio, syscall,
+ * internal/syscall/unix, crypto/tls. */
+bool gi_func_is_io_plumbing(const char *func);
 /* A function of the runtime itself: package runtime, and internal/runtime/... (which the
  * runtime's heap profile treats as runtime from Go 1.24 on: go_minor 0 means any release). */
 bool gi_func_is_runtime(const char *func, int go_minor);

@@ -65,6 +65,71 @@ void gi_snapshot_free(struct gi_snapshot *s)
 	memset(s, 0, sizeof *s);
 }
 
+static void frames_strings(struct gi_frame *f, size_t n, void (*fn)(char **, void *), void *arg)
+{
+	for (size_t i = 0; f && i < n; i++) {
+		fn(&f[i].func, arg);
+		fn(&f[i].file, arg);
+	}
+}
+
+static void counts_strings(struct gi_counts *c, void (*fn)(char **, void *), void *arg)
+{
+	for (size_t i = 0; i < c->n; i++)
+		fn(&c->v[i].key, arg);
+}
+
+static void strmap_strings(struct gi_strmap *m, void (*fn)(char **, void *), void *arg)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		fn(&m->v[i].key, arg);
+		fn(&m->v[i].value, arg);
+	}
+}
+
+void gi_snapshot_strings(struct gi_snapshot *s, void (*fn)(char **str, void *arg), void *arg)
+{
+	char **top[] = {&s->tool_version, &s->exe, &s->comm, &s->go_version, &s->main_path,
+	                &s->main_version, &s->build_id, &s->layouts, &s->time_utc, &s->gor_error,
+	                &s->mem.error, &s->heap.error, &s->heap.next_gc_note, &s->mprof.note};
+	for (size_t i = 0; i < sizeof top / sizeof *top; i++)
+		fn(top[i], arg);
+	strmap_strings(&s->build_settings, fn, arg);
+	for (size_t i = 0; i < s->nwarnings; i++)
+		fn(&s->warnings[i], arg);
+	counts_strings(&s->by_status, fn, arg);
+	counts_strings(&s->system_by_status, fn, arg);
+	for (size_t i = 0; i < s->ngroups; i++) {
+		struct gi_ggroup *g = &s->groups[i];
+		fn(&g->wait_reason, arg);
+		counts_strings(&g->statuses, fn, arg);
+		frames_strings(g->frames, g->nframes, fn, arg);
+		frames_strings(&g->created_by, 1, fn, arg);
+		strmap_strings(&g->labels, fn, arg);
+	}
+	for (size_t i = 0; i < s->nall; i++)
+		fn(&s->all[i].status, arg);
+	for (size_t i = 0; i < s->heap.nclasses; i++)
+		counts_strings(&s->heap.classes[i].strings, fn, arg);
+	for (size_t i = 0; i < s->mem.nmaps; i++)
+		fn(&s->mem.maps[i].path, arg);
+	for (size_t i = 0; i < s->mprof.nsites; i++) {
+		struct gi_memsite *m = &s->mprof.sites[i];
+		frames_strings(m->frames, m->nframes, fn, arg);
+		frames_strings(m->hidden, m->nhidden, fn, arg);
+		for (size_t j = 0; m->symbols && j < m->nhidden + m->nframes; j++)
+			fn(&m->symbols[j], arg);
+	}
+	for (size_t i = 0; i < s->nnative; i++) {
+		struct gi_native_stack *ns = &s->native[i];
+		fn(&ns->name, arg);
+		for (size_t j = 0; j < ns->nframes; j++) {
+			fn(&ns->frames[j].func, arg);
+			fn(&ns->frames[j].module, arg);
+		}
+	}
+}
+
 void gi_heap_free(struct gi_heap *h)
 {
 	for (size_t i = 0; i < h->nclasses; i++)
@@ -110,6 +175,10 @@ const size_t gi_nheap_class_figures =
 const char *const gi_heap_rss_names[GI_HEAP_RSS_N] = {
 	"go_heap_inuse", "go_heap_free", "go_stacks", "runtime_metadata", "thread_stacks",
 	"binary_and_libraries", "outside_go", "other"};
+const char *const gi_heap_rss_labels[GI_HEAP_RSS_N] = {
+	"Go heap, objects in use", "Go heap, free but resident", "goroutine stacks",
+	"Go runtime metadata", "thread stacks", "binary and libraries",
+	"outside the Go runtime (C, cgo, mmap)", "other"};
 
 uint64_t *gi_heap_rss_field(struct gi_heap_rss *r, int i)
 {
@@ -121,12 +190,24 @@ uint64_t *gi_heap_rss_field(struct gi_heap_rss *r, int i)
 
 const struct gi_frame *gi_frames_where(const struct gi_frame *f, size_t n, bool outermost_last)
 {
+	/* the innermost frame of the program's own code */
 	for (size_t i = 0; i < n; i++)
 		if (gi_func_is_user(f[i].func))
 			return &f[i];
-	for (size_t i = 0; i < n; i++)
-		if (f[i].func && !gi_func_is_runtime(f[i].func, 0))
+	/* else what the standard library was doing for it: the outermost frame outside the
+	 * runtime that is not I/O plumbing (net/http.(*conn).serve, not the
+	 * internal/poll.runtime_pollWait it waits in), else the outermost outside the runtime */
+	const struct gi_frame *plumbing = NULL;
+	for (size_t i = n; i-- > 0;) {
+		if (!f[i].func || gi_func_is_runtime(f[i].func, 0))
+			continue;
+		if (!gi_func_is_io_plumbing(f[i].func))
 			return &f[i];
+		if (!plumbing)
+			plumbing = &f[i];
+	}
+	if (plumbing)
+		return plumbing;
 	if (!n)
 		return NULL;
 	return outermost_last ? &f[n - 1] : &f[0];

@@ -75,7 +75,10 @@ extern const size_t gi_nheap_figures, gi_nheap_class_figures;
 #define GI_FIGURE(base, f) ((uint64_t *)((char *)(base) + (f)->off))
 /* Its fields by index, with their names in the snapshot. */
 #define GI_HEAP_RSS_N 8
+#define GI_HEAP_RSS_OUTSIDE_GO 6  /* outside_go's index */
 extern const char *const gi_heap_rss_names[GI_HEAP_RSS_N];
+/* The same in words, as show and diff print them ("outside the Go runtime (C, cgo, mmap)"). */
+extern const char *const gi_heap_rss_labels[GI_HEAP_RSS_N];
 uint64_t *gi_heap_rss_field(struct gi_heap_rss *r, int i);
 struct gi_heap {
 	bool available;
@@ -177,11 +180,21 @@ struct gi_snapshot {
 void gi_snapshot_add_warning(struct gi_snapshot *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void gi_snapshot_free(struct gi_snapshot *s);
+/* Calls fn on every string the snapshot owns (the pointer, which fn may replace by another
+ * allocated string, freeing the old; NULL ones too). Keep in step with gi_snapshot_free. */
+void gi_snapshot_strings(struct gi_snapshot *s, void (*fn)(char **str, void *arg), void *arg);
+/* Figures of a snapshot that disagree with each other though each is possible (the
+ * goroutines counted by status against the runtime's total, which a capture can see while
+ * goroutines come and go): 0, or 1 with one line in msg. */
+int gi_snapshot_doubt(const struct gi_snapshot *s, char *msg, size_t n);
 
-/* The frame that names a stack for a reader: the innermost in the program's own code, else
- * the innermost outside the runtime, else (only runtime frames) the innermost or, with
- * outermost_last, the outermost (an allocation the runtime made on its own behalf says more
- * by its caller than by runtime.mallocgc). NULL when there are no frames. */
+/* The frame that names a stack (frames innermost first) for a reader, the one place that
+ * decides it: the innermost in the program's own code; else the outermost outside the runtime
+ * that is not I/O plumbing (gi_func_is_io_plumbing: a server's connection goroutine is
+ * net/http.(*conn).serve, not internal/poll.runtime_pollWait); else the outermost outside
+ * the runtime; else (only runtime frames) the innermost or, with outermost_last, the
+ * outermost (an allocation the runtime made on its own behalf says more by its caller than
+ * by runtime.mallocgc). NULL when there are no frames. */
 const struct gi_frame *gi_frames_where(const struct gi_frame *f, size_t n, bool outermost_last);
 /* The same frames: function, file and line, in order. */
 bool gi_frames_equal(const struct gi_frame *a, size_t na, const struct gi_frame *b, size_t nb);
@@ -190,7 +203,8 @@ const struct gi_frame *gi_group_where(const struct gi_ggroup *g);
 const struct gi_frame *gi_memsite_where(const struct gi_memsite *m);
 
 /* ---- write.c ---- */
-/* Writes atomically (temp file + rename). gzip: compress with zlib. 0, or -errno with err. */
+/* Writes path as gi_out_open means it: a regular file atomically (temp file + rename), a FIFO
+ * or a device through. gzip: compress with zlib. 0, or -errno with err. */
 int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip,
                       char *err, size_t errlen);
 /* The JSON document (a jansson json_t *), as written to the file and printed by show --json. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define GI_MAX_INPUT (1024u << 20)
@@ -322,7 +323,13 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 				return;
 			}
 			struct gi_heap_class *c = &h->classes[h->nclasses++];
-			c->cls = (int)get_u64(r, e, "class");
+			uint64_t cv = get_u64(r, e, "class");
+			if (cv >= GI_NUM_SIZE_CLASSES) {
+				fail(r, "corrupt snapshot: size class %llu does not exist (0 to %d)",
+				     (unsigned long long)cv, GI_NUM_SIZE_CLASSES - 1);
+				return;
+			}
+			c->cls = (int)cv;
 			for (size_t k = 0; k < gi_nheap_class_figures; k++)
 				*GI_FIGURE(c, &gi_heap_class_figures[k]) =
 					get_u64(r, e, gi_heap_class_figures[k].name);
@@ -358,30 +365,70 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 	}
 }
 
-/* The whole file, decompressed. 0, or -errno with err. */
+static int too_large(uint64_t limit, char *err, size_t errlen)
+{
+	if (limit < 1024)
+		snprintf(err, errlen, "larger than %llu bytes: not a snapshot",
+		         (unsigned long long)limit);
+	else
+		snprintf(err, errlen, "larger than %s (%llu bytes): not a snapshot", GI_SIZE(limit),
+		         (unsigned long long)limit);
+	return -EFBIG;
+}
+
+/* The whole file, decompressed: a regular file (a FIFO or a device is refused at once, not
+ * waited on), at most GI_MAX_INPUT bytes (GOINSPECT_FAULT=input-limit=BYTES for the tests),
+ * refused before it is read when its size says so. 0, or -errno with err. */
 static int slurp(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
 	*out = NULL;
-	gzFile gz = gzopen(path, "rb");
+	uint64_t limit = GI_MAX_INPUT, size = 0;
+	const char *fl = gi_fault(GI_FAULT_INPUT_LIMIT);
+	if (fl && *fl)
+		limit = strtoull(fl, NULL, 10);
+	int fd;
+	int rc = gi_open_regular(path, &fd, &size, err, errlen);
+	if (rc)
+		return rc;
+	unsigned char magic[2] = {0, 0};
+	bool gzip = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	if (!gzip && size > limit) {
+		close(fd);
+		return too_large(limit, err, errlen);
+	}
+	gzFile gz = gzdopen(fd, "rb");
 	if (!gz) {
 		int e = errno ? errno : ENOMEM;
 		snprintf(err, errlen, "%s", strerror(e));
+		close(fd);
 		return -e;
 	}
-	size_t cap = 1 << 16, n = 0;
-	char *buf = xmalloc(cap);
+	/* plain: the file's size, read in one go; gzip: doubling, up to the limit exactly */
+	size_t cap = !gzip && size ? (size_t)size : limit < (1u << 16) ? (size_t)limit : 1u << 16;
+	size_t n = 0;
+	char *buf = xmalloc(cap + 1);
 	for (;;) {
-		if (n == cap) {
-			if (cap >= GI_MAX_INPUT) {
-				snprintf(err, errlen, "larger than %u MiB: not a snapshot", GI_MAX_INPUT >> 20);
+		char probe;
+		int k;
+		if (n == cap) {  /* full: one byte more says whether there is more */
+			k = gzread(gz, &probe, 1);
+			if (k == 0)
+				break;  /* exactly at the limit, or at the size fstat gave: the end */
+			if (k > 0 && n >= limit) {
 				free(buf);
 				gzclose(gz);
-				return -EFBIG;
+				return too_large(limit, err, errlen);
 			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
+			if (k > 0) {
+				cap = cap > limit / 2 ? (size_t)limit : cap * 2;
+				buf = xrealloc(buf, cap + 1);
+				buf[n++] = probe;
+				continue;
+			}
+		} else {
+			size_t want = cap - n > (1u << 30) ? 1u << 30 : cap - n;
+			k = gzread(gz, buf + n, (unsigned)want);
 		}
-		int k = gzread(gz, buf + n, (unsigned)(cap - n));
 		if (k < 0) {
 			int zerr;
 			const char *m = gzerror(gz, &zerr);
@@ -406,6 +453,55 @@ static int slurp(const char *path, char **out, size_t *len, char *err, size_t er
 	}
 	*out = buf;
 	*len = n;
+	return 0;
+}
+
+/* "2026-11-22T15:00:00Z", as the writer puts it. */
+static bool utc_time(const char *t)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	if (strlen(t) != sizeof pat - 1)
+		return false;
+	for (size_t i = 0; pat[i]; i++)
+		if (pat[i] == 'd' ? !(t[i] >= '0' && t[i] <= '9') : t[i] != pat[i])
+			return false;
+	int mon = atoi(t + 5), day = atoi(t + 8), h = atoi(t + 11), m = atoi(t + 14),
+	    sec = atoi(t + 17);
+	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31 && h <= 23 && m <= 59 && sec <= 60;
+}
+
+/* Values each of the right type, but impossible: refused like a corrupt file. */
+static void check_values(struct rd *r, const struct gi_snapshot *s)
+{
+	if (s->time_utc && !utc_time(s->time_utc))
+		fail(r, "corrupt snapshot: capture.time is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+	const struct gi_heap *h = &s->heap;
+	bool seen[GI_NUM_SIZE_CLASSES] = {false};
+	for (size_t i = 0; i < h->nclasses && !r->bad; i++) {
+		/* (a class's size and bytes are copied from the target, whose memory may lie: a
+		 * snapshot goinspect wrote must read back, so they are not judged here) */
+		const struct gi_heap_class *c = &h->classes[i];
+		if (seen[c->cls])
+			fail(r, "corrupt snapshot: size class %d is there twice", c->cls);
+		seen[c->cls] = true;
+	}
+	for (size_t i = 0; i < s->mem.nmaps && !r->bad; i++) {
+		const struct gi_mapping *m = &s->mem.maps[i];
+		if (m->end <= m->start)
+			fail(r, "corrupt snapshot: mapping %zu ends before it starts", i);
+		else if (m->rss > m->size)
+			fail(r, "corrupt snapshot: mapping %zu has more resident bytes than it maps", i);
+	}
+}
+
+int gi_snapshot_doubt(const struct gi_snapshot *s, char *msg, size_t n)
+{
+	uint64_t counted = gi_counts_sum(&s->by_status);
+	if (s->gor_available && counted != s->gor_total) {
+		snprintf(msg, n, "its goroutines by status add up to %llu, its goroutine total is "
+		         "%llu", (unsigned long long)counted, (unsigned long long)s->gor_total);
+		return 1;
+	}
 	return 0;
 }
 
@@ -585,6 +681,8 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 	if (hp)
 		read_heap(&r, hp, &s->heap);
 	json_decref(root);
+	if (!r.bad)
+		check_values(&r, s);
 	if (r.bad) {
 		gi_snapshot_free(s);
 		return -EINVAL;

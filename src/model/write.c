@@ -440,58 +440,37 @@ int gi_snapshot_print(FILE *f, const struct gi_snapshot *s)
 int gi_snapshot_write(const struct gi_snapshot *s, const char *path, bool gzip, char *err,
                       size_t errlen)
 {
-	char *text = NULL;
-	char *tmp = xasprintf("%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	int ret = -EIO;
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "%s", strerror(errno));
-		goto out;
-	}
-	fchmod(fd, 0644);
+	struct gi_out out;
+	int ret = gi_out_open(&out, path, err, errlen);
+	if (ret)
+		return ret;
+	bool ok;
+	errno = 0;
 	if (gzip) {
-		gzFile gz = gzdopen(fd, "wb6");
+		gzFile gz = gzdopen(out.fd, "wb6");
 		if (gz)
 			gzbuffer(gz, 1u << 20);
 		struct sink o = {NULL, gz, gz != NULL};
 		if (gz)
 			emit_document(&o, s, 1);
-		bool ok = o.ok;
-		if (gz ? gzclose(gz) != Z_OK : (close(fd), 1))
+		ok = o.ok;
+		if (gz ? gzclose(gz) != Z_OK : (close(out.fd), 1))
 			ok = false;
-		if (!ok) {
-			ret = errno ? -errno : -EIO;
-			snprintf(err, errlen, "%s", errno ? strerror(errno) : "gzip write failed");
-			unlink(tmp);
-			goto out;
-		}
 	} else {
-		FILE *f = fdopen(fd, "w");
+		FILE *f = fdopen(out.fd, "w");
 		if (f)
 			setvbuf(f, NULL, _IOFBF, 1u << 20);
 		struct sink o = {f, NULL, f != NULL};
 		if (f)
 			emit_document(&o, s, 1);
-		bool ok = o.ok;
-		if (f ? fclose(f) != 0 : (close(fd), 1))
+		ok = o.ok;
+		if (f ? fclose(f) != 0 : (close(out.fd), 1))
 			ok = false;
-		if (!ok) {
-			ret = errno ? -errno : -EIO;
-			snprintf(err, errlen, "%s", strerror(errno));
-			unlink(tmp);
-			goto out;
-		}
 	}
-	if (rename(tmp, path) != 0) {
-		ret = -errno;
-		snprintf(err, errlen, "%s", strerror(errno));
-		unlink(tmp);
-		goto out;
+	if (!ok) {
+		ret = errno ? -errno : -EIO;
+		snprintf(err, errlen, "%s", errno ? strerror(errno) : "write failed");
 	}
-	ret = 0;
-out:
-	free(tmp);
-	free(text);
-	return ret;
+	int rc = gi_out_close(&out, ok, err, errlen);  /* (not ok: only removes, err kept) */
+	return ok ? rc : ret;
 }

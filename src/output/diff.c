@@ -340,11 +340,22 @@ static void print_heap(FILE *out, const struct gi_diff *d, const struct gi_repor
 	if (d->stack_known)
 		fprintf(out, ", stacks %s", GI_DSIZE(d->stack_inuse_delta));
 	fprintf(out, "\n");
+	if (d->memstats_known)
+		fprintf(out, "  GC cycles between the snapshots: %lld\n", (long long)d->num_gc_delta);
 	/* Where the RSS grew (goinspect's own breakdown, when both snapshots have it): the
-	 * figure that tells a C or cgo leak from a Go one. */
-	if (d->rss_breakdown_known)
+	 * figure that tells a C or cgo leak from a Go one, then each part that changed. */
+	if (d->rss_breakdown_known) {
 		fprintf(out, "  RSS in the Go heap %s, outside the Go runtime (C, cgo, mmap) %s\n",
-		        GI_DSIZE(d->rss_in_go_heap_delta), GI_DSIZE(d->rss_breakdown_delta[6]));
+		        GI_DSIZE(d->rss_in_go_heap_delta),
+		        GI_DSIZE(d->rss_breakdown_delta[GI_HEAP_RSS_OUTSIDE_GO]));
+		for (int i = 0; i < GI_HEAP_RSS_N; i++)
+			if (d->rss_breakdown_delta[i]) {
+				fprintf(out, "    ");
+				gi_print_delta(out, o, 10, d->rss_breakdown_delta[i],
+				               GI_DSIZE(d->rss_breakdown_delta[i]));
+				fprintf(out, "  %s\n", gi_heap_rss_labels[i]);
+			}
+	}
 	if (!d->classes_known)
 		return;
 	fprintf(out, "  %5s %9s %9s %9s %10s %10s\n", "CLASS", "SIZE", "OBJECTS", "DELTA", "BYTES",

@@ -337,33 +337,33 @@ static void build_classes(struct pb *b, const struct gi_snapshot *s)
 
 static int write_gz(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
-	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	gzFile gz = gzopen(tmp, "wb9");
+	struct gi_out out;
+	int rc = gi_out_open(&out, path, err, errlen);
+	if (rc)
+		return rc;
+	errno = 0;
+	gzFile gz = gzdopen(out.fd, "wb9");
 	if (!gz) {
 		int e = errno ? errno : ENOMEM;
 		snprintf(err, errlen, "%s", strerror(e));
-		free(tmp);
+		close(out.fd);
+		gi_out_close(&out, false, err, errlen);
 		return -e;
 	}
 	int ok = len == 0 || gzwrite(gz, data, (unsigned)len) == (int)len;
-	int zerr = 0;
+	int zerr = 0, e = EIO;
 	const char *zmsg = ok ? NULL : gzerror(gz, &zerr);
-	char zcopy[256] = "";
-	if (zmsg)
-		snprintf(zcopy, sizeof zcopy, "%s", zerr == Z_ERRNO ? strerror(errno) : zmsg);
+	if (zmsg) {
+		e = zerr == Z_ERRNO && errno ? errno : EIO;
+		snprintf(err, errlen, "%s", zerr == Z_ERRNO ? strerror(e) : zmsg);
+	}
 	if (gzclose(gz) != Z_OK && ok) {
 		ok = 0;
-		snprintf(zcopy, sizeof zcopy, "%s", strerror(errno ? errno : EIO));
+		e = errno ? errno : EIO;
+		snprintf(err, errlen, "%s", strerror(e));
 	}
-	if (!ok || rename(tmp, path) != 0) {
-		int e = ok ? errno : EIO;
-		snprintf(err, errlen, "%s", ok ? strerror(e) : zcopy);
-		unlink(tmp);
-		free(tmp);
-		return -e;
-	}
-	free(tmp);
-	return 0;
+	rc = gi_out_close(&out, ok, err, errlen);
+	return ok ? rc : -e;
 }
 
 int gi_export_pprof(const struct gi_snapshot *s, enum gi_export_profile what, const char *path,

@@ -206,12 +206,16 @@ static const char style[] =
 int gi_html_write(const struct gi_diff *d, const char *const *paths, const char *out,
                   char *err, size_t errlen)
 {
-	char *tmp = xasprintf("%s.tmp.%d", out, (int)getpid());
-	FILE *f = fopen(tmp, "we");
+	struct gi_out file;
+	int rc = gi_out_open(&file, out, err, errlen);
+	if (rc)
+		return rc;
+	FILE *f = fdopen(file.fd, "w");
 	if (!f) {
 		int e = errno;
 		snprintf(err, errlen, "%s", strerror(e));
-		free(tmp);
+		close(file.fd);
+		gi_out_close(&file, false, err, errlen);
 		return -e;
 	}
 	const struct gi_snapshot *a = d->snaps[0], *b = d->snaps[d->nsnaps - 1];
@@ -341,15 +345,13 @@ int gi_html_write(const struct gi_diff *d, const char *const *paths, const char 
 	bars(f, "mappings", "Mappings that grew (RSS)", bb, n);
 
 	bool ok = !ferror(f);
-	if (fclose(f) != 0)
+	int e = ok ? 0 : errno ? errno : EIO;
+	if (fclose(f) != 0 && ok) {
 		ok = false;
-	if (!ok || rename(tmp, out) != 0) {
-		int e = errno ? errno : EIO;
-		snprintf(err, errlen, "%s", strerror(e));
-		unlink(tmp);
-		free(tmp);
-		return -e;
+		e = errno ? errno : EIO;
 	}
-	free(tmp);
-	return 0;
+	if (!ok)
+		snprintf(err, errlen, "%s", strerror(e));
+	rc = gi_out_close(&file, ok, err, errlen);
+	return ok ? rc : -e;
 }

@@ -85,5 +85,10 @@ void gi_wrap(FILE *out, const char *first, const char *indent, const char *text)
 void gi_print_json(FILE *out, void *json);
 /* "2026-11-22T15:00:00Z" to seconds, (time_t)-1 when it is not one. */
 long long gi_parse_time(const char *s);
+/* Every string of the snapshot with its control characters escaped (gi_escape_controls), for
+ * text printed to a terminal: function names, labels, paths, strings sampled from the heap
+ * come from the target or a file and may hold escape sequences. Not for JSON, which escapes
+ * them itself. */
+void gi_text_safe(struct gi_snapshot *s);
 
 #endif

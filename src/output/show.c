@@ -333,15 +333,10 @@ static void show_heap(FILE *out, const struct gi_snapshot *s, const struct gi_re
 	if (h->rss_available) {
 		const struct gi_heap_rss *r = &h->rss;
 		fprintf(out, "\nWhere the RSS goes (estimated from smaps and the runtime's counters):\n");
-		const char *names[] = {"Go heap, objects in use", "Go heap, free but resident",
-		                       "goroutine stacks", "Go runtime metadata", "thread stacks",
-		                       "binary and libraries", "outside the Go runtime (C, cgo, mmap)",
-		                       "other"};
-		uint64_t vals[] = {r->go_heap_inuse, r->go_heap_free, r->go_stacks,
-		                   r->runtime_metadata, r->thread_stacks, r->binary_and_libraries,
-		                   r->outside_go, r->other};
-		for (int i = 0; i < 8; i++)
-			fprintf(out, "  %10s  %s\n", GI_SIZE(vals[i]), names[i]);
+		struct gi_heap_rss copy = *r;
+		for (int i = 0; i < GI_HEAP_RSS_N; i++)
+			fprintf(out, "  %10s  %s\n", GI_SIZE(*gi_heap_rss_field(&copy, i)),
+			        gi_heap_rss_labels[i]);
 	}
 }
 

@@ -89,3 +89,18 @@ void gi_print_json(FILE *out, void *json)
 	fputc('\n', out);
 	json_decref(json);
 }
+
+static void safe_string(char **str, void *arg)
+{
+	(void)arg;
+	char *e = gi_escape_controls(*str);
+	if (e) {
+		free(*str);
+		*str = e;
+	}
+}
+
+void gi_text_safe(struct gi_snapshot *s)
+{
+	gi_snapshot_strings(s, safe_string, NULL);
+}

@@ -17,10 +17,10 @@ int gi_elf_open(struct gi_elf *e, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "libelf is out of date");
 		return -ENOTSUP;
 	}
-	e->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (e->fd < 0) {
-		int r = -errno;
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(-r));
+	char why[256];
+	int r = gi_open_regular(path, &e->fd, NULL, why, sizeof why);  /* a FIFO is not waited on */
+	if (r < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, why);
 		return r;
 	}
 	Elf *elf = elf_begin(e->fd, ELF_C_READ_MMAP, NULL);

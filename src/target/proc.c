@@ -42,8 +42,10 @@ static void unescape(char *dst, size_t n, const char *src)
 int gi_status_parse(FILE *f, struct gi_proc_status *out)
 {
 	memset(out, 0, sizeof *out);
+	out->seccomp = -1;
 	char line[512];
 	bool any = false;
+	errno = 0;
 	while (fgets(line, sizeof line, f)) {
 		char *v = strchr(line, ':');
 		if (!v)
@@ -65,8 +67,16 @@ int gi_status_parse(FILE *f, struct gi_proc_status *out)
 		else if (!strcmp(line, "Threads"))
 			out->threads = atoi(v);
 		else if (!strcmp(line, "Uid"))
-			sscanf(v, "%u %u", &out->uid_real, &out->uid_eff);
+			sscanf(v, "%u %u %u", &out->uid_real, &out->uid_eff, &out->uid_saved);
+		else if (!strcmp(line, "CapPrm"))
+			out->cap_prm = strtoull(v, NULL, 16);
+		else if (!strcmp(line, "CapEff"))
+			out->cap_eff = strtoull(v, NULL, 16);
+		else if (!strcmp(line, "Seccomp"))
+			out->seccomp = atoi(v);
 	}
+	if (ferror(f))
+		return errno ? -errno : -EIO;  /* ESRCH: it exited between the open and the read */
 	return any ? 0 : -EINVAL;
 }
 
@@ -77,8 +87,6 @@ int gi_proc_read_status(int pid, struct gi_proc_status *out)
 	if (!f)
 		return err;
 	int r = gi_status_parse(f, out);
-	if (ferror(f))
-		r = -EIO;
 	fclose(f);
 	return r == -EINVAL ? -ESRCH : r;  /* an empty status: the process went away */
 }

@@ -5,6 +5,7 @@
  *   attach.c  PTRACE_SEIZE / INTERRUPT / detach of every thread, signals, the stop bound
  *   remote.c  the target's memory (process_vm_readv, /proc/PID/mem), scratch for the stop
  *   native.c  native stacks of threads in C code (libunwind over a copy taken in the stop)
+ *   perm.c    why the kernel refused access to a process, from what /proc shows
  * Includes base only. */
 #ifndef GI_TARGET_H
 #define GI_TARGET_H
@@ -20,10 +21,15 @@ struct gi_proc_status {
 	int tgid, ppid;
 	int tracer_pid;  /* TracerPid: */
 	int threads;     /* Threads: */
-	unsigned uid_real, uid_eff;
+	unsigned uid_real, uid_eff, uid_saved;
+	uint64_t cap_prm, cap_eff;  /* CapPrm:, CapEff: (hexadecimal) */
+	int seccomp;     /* Seccomp: 0 none, 1 strict, 2 filter; -1 not shown */
 };
-/* All return 0 or -errno (ENOENT/ESRCH: no such process; EACCES/EPERM: permission). */
+/* All return 0 or -errno (ENOENT: no such process; ESRCH: it exited while it was read;
+ * EACCES/EPERM: permission). */
 int gi_proc_read_status(int pid, struct gi_proc_status *out);
+/* 0; -EINVAL when f holds no field; -errno when reading fails (ESRCH: the process exited
+ * after the file was opened). */
 int gi_status_parse(FILE *f, struct gi_proc_status *out);
 int gi_proc_list_tasks(int pid, int **tids, size_t *n);   /* sorted ascending, caller frees */
 int gi_proc_exe_path(int pid, char *buf, size_t n);        /* readlink of /proc/PID/exe */
@@ -249,5 +255,30 @@ void gi_native_capture(const struct gi_attach *at, struct gi_remote *m,
 void gi_native_unwind(struct gi_native *nt, const struct gi_memory *maps,
                       struct gi_native_stack **out, size_t *n);
 void gi_native_free(struct gi_native *nt);
+
+/* ---- perm.c: why the kernel refused access to a process (ptrace_may_access, Yama) ---- */
+/* What /proc shows of the rules the kernel applies (kernel/ptrace.c __ptrace_may_access, the
+ * capability and Yama security modules), for saying in one line why an attach or a read of
+ * /proc/PID/exe was refused. */
+struct gi_ptrace_facts {
+	bool attach;             /* PTRACE_SEIZE refused (Yama applies), not a read of /proc/PID/exe */
+	bool self_known, target_known;
+	unsigned my_uid;         /* goinspect's real uid */
+	uint64_t my_cap_eff, my_cap_prm;
+	int my_seccomp;          /* Seccomp: of goinspect */
+	bool my_userns_initial;  /* goinspect's uid_map maps every uid to itself */
+	unsigned uid[3];         /* the target's real, effective, saved uid */
+	uint64_t cap_prm;        /* the target's permitted capabilities */
+	bool nondumpable;        /* /proc/PID is root's though the target's uid is not */
+	bool other_userns;       /* the target's uid_map differs from goinspect's */
+	bool descendant;         /* the target descends from goinspect */
+	bool gone;               /* the target has exited */
+	bool exiting;            /* one of its threads is exiting (or it runs exec): a zombie */
+	int yama;                /* /proc/sys/kernel/yama/ptrace_scope, -1 without Yama */
+	char lsm[256];           /* /sys/kernel/security/lsm, "" when not readable */
+};
+void gi_ptrace_facts_read(int pid, bool attach, struct gi_ptrace_facts *f);
+/* Why, in words ("it runs as uid 0 and goinspect as uid 65534, without CAP_SYS_PTRACE"). */
+void gi_ptrace_denied_reason(const struct gi_ptrace_facts *f, char *buf, size_t n);
 
 #endif
