@@ -13,6 +13,7 @@ static const char *const names[GI_FAULT_COUNT] = {
 	[GI_FAULT_PRINT_GLOBALS] = "print-globals",
 	[GI_FAULT_NATIVE_NO_FILES] = "native-no-files",
 	[GI_FAULT_READ_GARBAGE] = "read-garbage",
+	[GI_FAULT_HIDE_RELEASE] = "hide-release",
 };
 
 static char *parsed;  /* the GOINSPECT_FAULT the values are of */

@@ -54,8 +54,11 @@ void gi_heapreader_free(struct gi_heapreader *h);
 
 /* ---- memprof.c: the runtime's heap profile ---- */
 struct gi_profreader;
-/* Before the stop: where the heap profile's globals are; -ENOENT when they cannot be found. */
-int gi_profreader_prepare(struct gi_target *t, struct gi_profreader **out);
+/* Before the stop: where the heap profile's globals are, and the shapes of its buckets and
+ * records. -ENOENT when the globals cannot be found, -ENOTSUP for a record shape goinspect does
+ * not know; err says which. */
+int gi_profreader_prepare(struct gi_target *t, struct gi_profreader **out, char *err,
+                          size_t errlen);
 /* After the stop: the runtime's heap profile as runtime.MemProfile would return it, every
  * site symbolized with pcln (may be NULL). */
 void gi_profreader_read(struct gi_profreader *m, struct gi_target *t, struct gi_pcln *pcln,

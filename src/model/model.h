@@ -116,6 +116,10 @@ struct gi_memsite {
 	                              * print as [...]), which the protobuf form uses; else NULL */
 	/* as sampled (what the runtime's debug=1 heap profile prints) ... */
 	int64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes;
+	/* the size the runtime's protocol buffer form labels the site's samples with ("bytes"):
+	 * the objects' size (Go 1.27 on, for every site), AllocBytes / AllocObjects before (0:
+	 * no label, when nothing was counted) */
+	int64_t object_size;
 	/* ... and scaled to estimates of the whole, as pprof shows them */
 	int64_t est_inuse_objects, est_inuse_bytes, est_alloc_objects, est_alloc_bytes;
 };
@@ -140,6 +144,7 @@ struct gi_snapshot {
 	struct gi_strmap build_settings;
 	char *build_id;
 	bool pie, has_dwarf;
+	bool release_known;    /* false: a Go release newer than goinspect knows, read from DWARF */
 	char *layouts;         /* where the runtime layouts came from: "DWARF", "built-in tables (go1.22)..." */
 	int threads;
 	/* capture */

@@ -187,6 +187,9 @@ static void read_memprof(struct rd *r, json_t *o, struct gi_memprof *p)
 		size_t nh = array_len(hf), cap = nh + array_len(ff);
 		m->hidden = read_site_frames(r, hf, &m->nhidden, &m->symbols, 0, cap);
 		m->frames = read_site_frames(r, ff, &m->nframes, &m->symbols, nh, cap);
+		/* absent in older snapshots: what the runtime labelled samples with then */
+		m->object_size = get_i64_or(r, e, "object_size",
+		                            m->alloc_objects > 0 ? m->alloc_bytes / m->alloc_objects : 0);
 		int64_t skip = get_i64_or(r, e, "pprof_skip", 0);
 		m->pprof_skip = skip > 0 && (uint64_t)skip <= m->nhidden + m->nframes ? (size_t)skip : 0;
 		size_t j;
@@ -310,7 +313,7 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 	h->gc_in_progress = get_bool(r, o, "gc_in_progress");
 	json_t *cls = json_object_get(o, "size_classes"), *e;
 	size_t i;
-	if (cls && (!json_is_array(cls) || json_array_size(cls) > GI_NUM_SIZE_CLASSES)) {
+	if (cls && (!json_is_array(cls) || json_array_size(cls) > MAX_ITEMS)) {
 		fail(r, "truncated or corrupt snapshot: bad \"size_classes\"");
 		return;
 	}
@@ -465,6 +468,8 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		s->pie = get_bool(&r, t, "pie");
 		s->has_dwarf = get_bool(&r, t, "dwarf");
 		s->layouts = get_str(&r, t, "layouts");
+		/* absent in snapshots older than the field: every release was a known one then */
+		s->release_known = !json_object_get(t, "release_known") || get_bool(&r, t, "release_known");
 		s->threads = (int)get_u64(&r, t, "threads");
 	}
 	json_t *c = obj(&r, root, "capture", true);
