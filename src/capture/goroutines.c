@@ -287,16 +287,20 @@ int gi_goreader_prepare(struct gi_target *t, struct gi_goreader **out, char *err
 	bool pprof_linked = gi_layout_type_size(d, "runtime/pprof.labelMap", &lmsize) == 0;
 	if (!t->release_known) {
 		/* a release goinspect does not know: every fact it reads with must be had */
+		char pieces[160];
+		snprintf(pieces, sizeof pieces, "runtime.funcNamePiecesForPrint, which says how "
+		         "function names print, %s", g->name_pieces ? "has a number of results goinspect "
+		         "does not know (it knows 3 and 5)" : "is not in its DWARF");
 		const char *lacks = !g->pcln ? perr
-		                    : !g->stacks ? "the goroutines' stack fields"
-		                    : !g->nwrs ? "runtime.waitReasonStrings"
+		                    : !g->stacks ? "no layout for the goroutines' stacks and saved "
+		                                   "registers (runtime.g)"
+		                    : !g->nwrs ? "runtime.waitReasonStrings not read"
 		                    : !g->labels_known && pprof_linked
-		                        ? "a label set layout it knows (runtime/pprof.labelMap)"
-		                    : (g->name_pieces != 3 && g->name_pieces != 5)
-		                        ? "runtime.funcNamePiecesForPrint as it knows it (3 or 5 results)"
-		                        : NULL;
+		                        ? "runtime/pprof.labelMap has a layout goinspect does not know"
+		                    : (g->name_pieces != 3 && g->name_pieces != 5) ? pieces
+		                                                                   : NULL;
 		if (lacks) {
-			snprintf(err, errlen, "the function table or goroutines cannot be read: %s", lacks);
+			snprintf(err, errlen, "%s", lacks);
 			gi_goreader_free(g);
 			return -ENOTSUP;
 		}

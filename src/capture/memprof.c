@@ -32,18 +32,11 @@
 
 #define MAX_BUCKETS 1000000
 #define MAX_NSTK 1024       /* the runtime's own limit is 32 (up to 1.22) or profstackdepth */
-#define MAX_FUTURE 8        /* memRecord.future has 3 cycles; a bound on what is believed */
 
 struct gi_profreader {
 	uint64_t a_mbuckets, a_rate, a_disable, a_cycle;
 	bool have_disable, have_cycle;
-	/* the bucket: its header's size and members; the memProfile bucket type */
-	uint64_t hdr, b_allnext, b_typ, b_size, b_nstk, memprofile;
-	/* the record after the stack: active at rec_active, nfuture cycles at rec_future;
-	 * in a cycle, allocs, frees and (bytes_recorded) alloc_bytes and free_bytes */
-	uint64_t rec, rec_active, rec_future, cyc, nfuture;
-	uint64_t c_allocs, c_frees, c_abytes, c_fbytes;
-	bool bytes_recorded;
+	struct gi_memprof_shape sh;
 	int name_pieces;    /* how the runtime prints function names */
 	uint8_t *buf;       /* a bucket with up to 64 frames and its record */
 };
@@ -58,26 +51,14 @@ static bool word(struct gi_layout *d, const char *type, const char *path, uint64
 	return true;
 }
 
-int gi_profreader_prepare(struct gi_target *t, struct gi_profreader **out, char *err,
-                          size_t errlen)
+int gi_memprof_shape(struct gi_layout *d, struct gi_memprof_shape *m, char *err, size_t errlen)
 {
-	*out = NULL;
-	struct gi_layout *d = t->lay;
-	struct gi_profreader *m = xcalloc(1, sizeof *m);
-	if (gi_layout_var(d, "runtime.mbuckets", &m->a_mbuckets, NULL) != 0 ||
-	    gi_layout_var(d, "runtime.MemProfileRate", &m->a_rate, NULL) != 0) {
-		snprintf(err, errlen, "runtime.mbuckets or runtime.MemProfileRate not found");
-		free(m);
-		return -ENOENT;
-	}
-	m->have_disable = gi_layout_var(d, "runtime.disableMemoryProfiling", &m->a_disable,
-	                                NULL) == 0;
-	m->have_cycle = gi_layout_var(d, "runtime.mProfCycle", &m->a_cycle, NULL) == 0;
 	/* The shapes, each checked: a record of one active and nfuture cycles, nothing else. */
 	const char *b = "runtime.bucket", *r = "runtime.memRecord", *c = "runtime.memRecordCycle";
 	struct gi_field fa, ff;
 	int64_t typ = -1;
 	const char *why = NULL;
+	memset(m, 0, sizeof *m);
 	if (gi_layout_type_size(d, b, &m->hdr) != 0 || !word(d, b, "allnext", &m->b_allnext) ||
 	    !word(d, b, "typ", &m->b_typ) || !word(d, b, "size", &m->b_size) ||
 	    !word(d, b, "nstk", &m->b_nstk) || m->hdr % 8 || m->hdr > 256)
@@ -89,7 +70,7 @@ int gi_profreader_prepare(struct gi_target *t, struct gi_profreader **out, char 
 		why = "runtime.memRecordCycle has no allocs and frees words";
 	else if (gi_layout_type_size(d, r, &m->rec) != 0 || !gi_layout_field(d, r, "active", &fa) ||
 	         !gi_layout_field(d, r, "future", &ff) || fa.size != m->cyc || ff.size % m->cyc ||
-	         ff.size / m->cyc < 1 || ff.size / m->cyc > MAX_FUTURE ||
+	         ff.size / m->cyc < 1 || ff.size / m->cyc > GI_MEMPROF_MAX_FUTURE ||
 	         m->rec != fa.size + ff.size || m->rec % 8)
 		why = "runtime.memRecord is not {active, future[N]} of runtime.memRecordCycle";
 	if (!why) {
@@ -107,12 +88,34 @@ int gi_profreader_prepare(struct gi_target *t, struct gi_profreader **out, char 
 	}
 	if (why) {
 		snprintf(err, errlen, "%s (%s)", why, gi_layout_source(d));
-		free(m);
 		return -ENOTSUP;
+	}
+	return 0;
+}
+
+int gi_profreader_prepare(struct gi_target *t, struct gi_profreader **out, char *err,
+                          size_t errlen)
+{
+	*out = NULL;
+	struct gi_layout *d = t->lay;
+	struct gi_profreader *m = xcalloc(1, sizeof *m);
+	if (gi_layout_var(d, "runtime.mbuckets", &m->a_mbuckets, NULL) != 0 ||
+	    gi_layout_var(d, "runtime.MemProfileRate", &m->a_rate, NULL) != 0) {
+		snprintf(err, errlen, "runtime.mbuckets or runtime.MemProfileRate not found");
+		free(m);
+		return -ENOENT;
+	}
+	m->have_disable = gi_layout_var(d, "runtime.disableMemoryProfiling", &m->a_disable,
+	                                NULL) == 0;
+	m->have_cycle = gi_layout_var(d, "runtime.mProfCycle", &m->a_cycle, NULL) == 0;
+	int r = gi_memprof_shape(d, &m->sh, err, errlen);
+	if (r < 0) {
+		free(m);
+		return r;
 	}
 	if (gi_layout_name_pieces(d, &m->name_pieces) != 0)
 		m->name_pieces = 3;
-	m->buf = xmalloc(m->hdr + 64 * 8 + m->rec);
+	m->buf = xmalloc(m->sh.hdr + 64 * 8 + m->sh.rec);
 	*out = m;
 	return 0;
 }
@@ -140,12 +143,13 @@ struct rawsite {
 	uint64_t *pcs;
 	size_t npcs;
 	uint64_t size;  /* the bucket's: the size of the objects it counts */
-	uint64_t active[4], future[MAX_FUTURE][4];  /* allocs, frees, alloc_bytes, free_bytes */
+	uint64_t active[4], future[GI_MEMPROF_MAX_FUTURE][4];  /* allocs, frees, alloc_bytes, free_bytes */
 };
 
 /* One cycle of a record: {allocs, frees, alloc_bytes, free_bytes}, the bytes computed from the
  * bucket's size where the release does not record them. */
-static void cycle(const struct gi_profreader *m, const uint8_t *c, uint64_t size, uint64_t *out)
+static void cycle(const struct gi_memprof_shape *m, const uint8_t *c, uint64_t size,
+                  uint64_t *out)
 {
 	out[0] = gi_le64(c + m->c_allocs);
 	out[1] = gi_le64(c + m->c_frees);
@@ -287,21 +291,21 @@ void gi_profreader_read(struct gi_profreader *m, struct gi_target *t, struct gi_
 			torn = true;  /* a cycle, or garbage */
 			break;
 		}
-		if (gi_remote_read(mem, b, buf, m->hdr + 64 * 8 + m->rec) != 0 &&
-		    gi_remote_read(mem, b, buf, m->hdr) != 0) {
+		if (gi_remote_read(mem, b, buf, m->sh.hdr + 64 * 8 + m->sh.rec) != 0 &&
+		    gi_remote_read(mem, b, buf, m->sh.hdr) != 0) {
 			torn = true;
 			break;
 		}
-		uint64_t next = gi_le64(buf + m->b_allnext), typ = gi_le64(buf + m->b_typ),
-		         nstk = gi_le64(buf + m->b_nstk), size = gi_le64(buf + m->b_size);
-		if (typ != m->memprofile || nstk > MAX_NSTK) {
+		uint64_t next = gi_le64(buf + m->sh.b_allnext), typ = gi_le64(buf + m->sh.b_typ),
+		         nstk = gi_le64(buf + m->sh.b_nstk), size = gi_le64(buf + m->sh.b_size);
+		if (typ != m->sh.memprofile || nstk > MAX_NSTK) {
 			torn = true;
 			break;
 		}
-		const uint8_t *rest = buf + m->hdr;
+		const uint8_t *rest = buf + m->sh.hdr;
 		if (nstk > 64) {
-			big = xrealloc(big, nstk * 8 + m->rec);
-			if (gi_remote_read(mem, b + m->hdr, big, nstk * 8 + m->rec) != 0) {
+			big = xrealloc(big, nstk * 8 + m->sh.rec);
+			if (gi_remote_read(mem, b + m->sh.hdr, big, nstk * 8 + m->sh.rec) != 0) {
 				torn = true;
 				break;
 			}
@@ -314,15 +318,15 @@ void gi_profreader_read(struct gi_profreader *m, struct gi_target *t, struct gi_
 		s->size = size;
 		memcpy(s->pcs, rest, nstk * 8);
 		const uint8_t *rec = rest + nstk * 8;
-		cycle(m, rec + m->rec_active, size, s->active);
-		for (uint64_t c = 0; c < m->nfuture; c++)
-			cycle(m, rec + m->rec_future + c * m->cyc, size, s->future[c]);
+		cycle(&m->sh, rec + m->sh.rec_active, size, s->active);
+		for (uint64_t c = 0; c < m->sh.nfuture; c++)
+			cycle(&m->sh, rec + m->sh.rec_future + c * m->sh.cyc, size, s->future[c]);
 		b = next;
 	}
 	free(big);
 	/* What runtime.MemProfile computes: the ended cycle folded in; every cycle when nothing
 	 * is published yet. */
-	unsigned idx = (unsigned)((cyclev >> 1) % m->nfuture);
+	unsigned idx = (unsigned)((cyclev >> 1) % m->sh.nfuture);
 	bool clear = true;
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; k < 4; k++)
@@ -332,7 +336,7 @@ void gi_profreader_read(struct gi_profreader *m, struct gi_target *t, struct gi_
 	}
 	if (clear)
 		for (size_t i = 0; i < n; i++)
-			for (unsigned c = 0; c < m->nfuture; c++)
+			for (unsigned c = 0; c < m->sh.nfuture; c++)
 				if (c != idx)
 					for (int k = 0; k < 4; k++)
 						raw[i].active[k] += raw[i].future[c][k];
@@ -348,7 +352,7 @@ void gi_profreader_read(struct gi_profreader *m, struct gi_target *t, struct gi_
 		/* the size the runtime's protocol buffer labels the sample with ("bytes"): the
 		 * bucket's (MemProfileRecord.ObjectSize) where the record keeps no bytes (Go 1.27
 		 * on); before, AllocBytes / AllocObjects, and no label without an allocation */
-		s->object_size = !m->bytes_recorded ? (int64_t)raw[i].size
+		s->object_size = !m->sh.bytes_recorded ? (int64_t)raw[i].size
 		                 : s->alloc_objects > 0 ? s->alloc_bytes / s->alloc_objects : 0;
 		memprof_scale(s->inuse_objects, s->inuse_bytes, rate, &s->est_inuse_objects,
 		                 &s->est_inuse_bytes);
