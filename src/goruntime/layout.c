@@ -2,10 +2,12 @@
  *
  * Every module that reads runtime structures asks here, never DWARF directly, so that the
  * source of a layout can change without the readers knowing:
- *  - DWARF when the binary has it;
+ *  - DWARF when the binary has it (or --debuginfo, or debuginfod): layouts, globals and the
+ *    runtime's constants, for any release, a newer one than the tables included;
  *  - else the built-in table of the binary's Go release (layouts-table.c, generated from the
- *    DWARF of real builds) for layouts, and the globals located through the function table and
- *    disassembly (globals.c). A release with no table is refused, never guessed.
+ *    DWARF and data of real builds) for layouts and constants, and the globals located through
+ *    the function table and disassembly (globals.c). A stripped binary of a release with no
+ *    table is refused, never guessed.
  * Addresses returned are runtime addresses (load bias applied).
  */
 #include "goruntime/goruntime.h"
