@@ -122,10 +122,10 @@ int gi_layout_pcln(struct gi_layout *l, struct gi_pcln_layout *pl, char *err, si
 		ok = member(l, md, (const char *const[]){data[i], NULL}, &pl->md_data[i], 8, err,
 		            errlen);
 	/* the names of Go 1.19 (entryoff, nameoff, func_) and of 1.20 on */
-	ok = ok && MEMBER(fn, o[0], 4, "entryOff", "entryoff") && MEMBER(fn, o[1], 4, "nameOff", "nameoff") &&
-	     MEMBER(fn, o[2], 4, "pcsp") && MEMBER(fn, o[3], 4, "pcfile") &&
-	     MEMBER(fn, o[4], 4, "pcln") && MEMBER(fn, o[5], 4, "npcdata") &&
-	     MEMBER(fn, o[6], 4, "cuOffset") && MEMBER(fn, o[7], 1, "funcID") &&
+	ok = ok && MEMBER(fn, o[0], 4, "entryOff", "entryoff") &&
+	     MEMBER(fn, o[1], 4, "nameOff", "nameoff") && MEMBER(fn, o[2], 4, "pcsp") &&
+	     MEMBER(fn, o[3], 4, "pcfile") && MEMBER(fn, o[4], 4, "pcln") &&
+	     MEMBER(fn, o[5], 4, "npcdata") && MEMBER(fn, o[6], 4, "cuOffset") && MEMBER(fn, o[7], 1, "funcID") &&
 	     MEMBER(fn, o[8], 1, "flag") && MEMBER(fn, o[9], 1, "nfuncdata") &&
 	     MEMBER(ic, u[0], 1, "funcID") && MEMBER(ic, u[1], 4, "nameOff", "func_") &&
 	     MEMBER(ic, u[2], 4, "parentPc");
@@ -324,7 +324,8 @@ static int32_t pcvalue(struct gi_pcln *p, uint64_t funcoff, uint32_t off, uint64
 	size_t len = p->npctab - off, i = 0;
 	uint64_t pc = func_entry(p, funcoff);
 	int32_t val = -1, max = -1;
-	for (int n = 0; n < 1000000 && step(q, len, &i, n == 0, &val, &pc, (uint64_t)p->L.pc_quantum); n++) {
+	uint64_t quantum = (uint64_t)p->L.pc_quantum;
+	for (int n = 0; n < 1000000 && step(q, len, &i, n == 0, &val, &pc, quantum); n++) {
 		if (targetpc == UINT64_MAX) {
 			if (val > max)
 				max = val;

@@ -256,8 +256,9 @@ static void build_goroutines(struct pb *b, const struct gi_snapshot *s)
  * inuse_objects and inuse_space, each (count, bytes) pair scaled like scaleHeapSample; the
  * stack with the leading frames that form hides (pprof_skip, see memprof.c); a label
  * "bytes" with the size the runtime labels the site with (object_size: the objects' size, on
- * every sample from Go 1.27; before, the sampled average, when any was allocated). The heap profile leaves the default sample
- * type unset (pprof then shows the last, inuse_space); the allocs profile names alloc_space. */
+ * every sample from Go 1.27; before, the sampled average, when any was allocated). The heap
+ * profile leaves the default sample type unset (pprof then shows the last, inuse_space); the
+ * allocs profile names alloc_space. */
 static void build_allocs(struct pb *b, const struct gi_snapshot *s, bool allocs)
 {
 	const struct gi_memprof *m = &s->mprof;
