@@ -45,6 +45,23 @@ check() { local d=$1; shift; if "$@" > /dev/null; then ok "$d"; else fail "$d"; 
 # expect_eq DESCRIPTION GOT WANT
 expect_eq() { if [ "$2" = "$3" ]; then ok "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
 
+# The Go releases goinspect knows (scripts/go-releases), one go1.N.P a line, oldest first.
+known_releases() { grep -E '^go1\.[0-9]+\.[0-9]+$' "$GI_SRCDIR/scripts/go-releases"; }
+# release_range FORMAT: the oldest and newest known minor releases through printf FORMAT
+# (release_range 'go1.%d to go1.%d' says "go1.19 to go1.27").
+release_range() {
+	local lo hi
+	lo=$(known_releases | head -1 | cut -d. -f2); hi=$(known_releases | tail -1 | cut -d. -f2)
+	# shellcheck disable=SC2059
+	printf "$1" "$lo" "$hi"
+}
+# minor_of go1.N.P: N
+minor_of() { echo "${1#go1.}" | cut -d. -f1; }
+# table_layouts go1.N.P: target.layouts of a stripped build read with its release's table
+table_layouts() {
+	echo "built-in tables (go1.$(minor_of "$1"); g, m, p, mspan, sudog, hchan, moduledata, _func, pcHeader, mcache checked against the binary's type descriptors); globals from the function table and disassembly"
+}
+
 # The Go versions the fixtures were built with; skips the test when there are none.
 toolchains() {
 	[ -s "$FIXTURES/toolchains.txt" ] || skip "no Go toolchain: fixtures were not built"

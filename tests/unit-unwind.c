@@ -44,15 +44,18 @@ static int run(const char *bin)
 	struct gi_remote m;
 	gi_remote_open(&m, pid);
 	struct gi_pcln *p = NULL;
-	if (md)
-		gi_pcln_load(&m, md, &p, err, sizeof err);
+	struct gi_layout *lay = NULL;
+	struct gi_pcln_layout pl;
+	CHECK(gi_layout_from_elf(&elf, &lay, err, sizeof err) == 0 &&
+	      gi_layout_pcln(lay, &pl, err, sizeof err) == 0);
+	gi_layout_close(lay);
+	if (md && lay)
+		gi_pcln_load(&m, md, &pl, &p, err, sizeof err);
 	CHECK(p != NULL);
 	uint64_t text = 0, etext = 0;
 	if (p) {
-		uint64_t hdr[24];
-		gi_remote_read(&m, md, hdr, sizeof hdr);
-		text = hdr[22];
-		etext = hdr[23];
+		gi_remote_read_u64(&m, md + pl.md_text, &text);
+		gi_remote_read_u64(&m, md + pl.md_etext, &etext);
 		uint64_t main_addr;
 		CHECK(gi_elf_symbol(&elf, "runtime.main", &main_addr, NULL) == 0);
 		CHECK_STR(gi_pcln_funcname(p, main_addr), "runtime.main");

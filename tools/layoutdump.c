@@ -1,8 +1,13 @@
-/* layoutdump: prints, as C source for src/goruntime/layouts-table.c, the layouts of the runtime types
- * and the sizes of the runtime globals goinspect reads, from the DWARF of a Go binary.
+/* layoutdump: prints, as C source for src/goruntime/layouts-table.c, what goinspect reads a
+ * release's runtime with when a binary has no DWARF, taken from the DWARF and data of a build
+ * made with that release: the layouts of the runtime types, the sizes of the runtime globals,
+ * the constants, the size-class table, the status words (gStatusStrings) and how function
+ * names print (the results of runtime.funcNamePiecesForPrint).
  * scripts/gen-layouts.sh runs it on a build made with each Go release.
  *   layoutdump BINARY GOVERSION
  *   layoutdump --vars BINARY      the globals' link-time addresses, "global NAME 0xADDR"
+ * The lists below are what goinspect's readers ask for (a name is dumped where the release
+ * has it; several names of one fact are the names it had in different releases).
  */
 #include "goruntime/goruntime.h"
 
@@ -17,6 +22,9 @@ static const char *const types[] = {
 	"runtime.sudog", "runtime.hchan", "runtime.waitq", "runtime.mcache", "runtime.workType",
 	"runtime.gList", "runtime.gQueue", "runtime.funcval", "runtime.special",
 	"runtime/pprof.labelMap", "runtime/pprof.label",
+	/* the function table's inline tree; the heap profile's bucket and record; label sets */
+	"runtime.inlinedCall", "runtime.bucket", "runtime.memRecord", "runtime.memRecordCycle",
+	"internal/runtime/pprof/label.Label", "runtime.hmap",
 };
 
 static const char *const vars[] = {
@@ -27,6 +35,27 @@ static const char *const vars[] = {
 	"runtime.MemProfileRate", "runtime.disableMemoryProfiling", "runtime.mbuckets",
 	"runtime.mProfCycle", "runtime.gcphase", "runtime.class_to_size",
 	"internal/runtime/gc.SizeClassToSize",
+};
+
+static const char *const consts[] = {
+	/* goroutine statuses (status.c) */
+	"runtime._Gidle", "runtime._Grunnable", "runtime._Grunning", "runtime._Gsyscall",
+	"runtime._Gwaiting", "runtime._Gdead", "runtime._Gcopystack", "runtime._Gpreempted",
+	"runtime._Gleaked", "runtime._Gdeadextra", "runtime._Gscan",
+	/* the function table (pclntab.c) */
+	"internal/abi.FuncIDWrapper", "runtime.funcID_wrapper", "internal/abi.FuncFlagTopFrame",
+	"runtime.funcFlag_TOPFRAME", "internal/abi.PCDATA_InlTreeIndex",
+	"runtime._PCDATA_InlTreeIndex", "internal/abi.FUNCDATA_InlTree", "runtime._FUNCDATA_InlTree",
+	"internal/runtime/sys.PCQuantum", "runtime/internal/sys.PCQuantum",
+	/* the heap (heap.c, goroutines.c) */
+	"internal/runtime/gc.NumSizeClasses", "runtime._NumSizeClasses", "runtime.numSpanClasses",
+	"runtime.pageSize", "runtime.mSpanDead", "runtime.mSpanInUse", "runtime.mSpanManual",
+	"runtime.heapArenaBytes", "runtime.arenaBaseOffsetUintptr",
+	"runtime.memoryLimitHeapGoalHeadroom", "runtime.memoryLimitMinHeapGoalHeadroom",
+	"runtime.memoryLimitHeapGoalHeadroomPercent",
+	/* finalizers, the heap profile, label maps (goroutines.c, memprof.c) */
+	"runtime.fingRunningFinalizer", "runtime.memProfile", "runtime.bucketCnt",
+	"internal/abi.MapBucketCount", "internal/abi.OldMapBucketCount", "runtime.minTopHash",
 };
 
 struct ctx {
@@ -60,6 +89,63 @@ static int print_vars(const char *bin)
 	}
 	gi_dwarf_close(d);
 	gi_elf_close(&elf);
+	return 0;
+}
+
+/* A C string literal of s. */
+static void print_cstring(const char *s)
+{
+	putchar('"');
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			printf("\\%03o", (unsigned char)*s);
+		else
+			putchar(*s);
+	putchar('"');
+}
+
+/* The initialised data of a global [N]uint16 or [N]string, read from the file (the build is
+ * not position independent: its pointers are link-time addresses). */
+static int print_data(struct gi_elf *elf, struct gi_dwarf *d, int minor, const char *bin)
+{
+	static const char *const cls[] = {"internal/runtime/gc.SizeClassToSize",
+	                                   "runtime.class_to_size"};
+	uint64_t a, sz = 0;
+	size_t k = 0;
+	while (k < 2 && gi_dwarf_var(d, cls[k], &a, &sz) != 0)
+		k++;
+	uint16_t *v = k < 2 && sz && sz % 2 == 0 && sz < 4096 ? malloc(sz) : NULL;
+	if (!v || gi_elf_read_vaddr(elf, a, v, sz) != 0) {
+		fprintf(stderr, "layoutdump: %s: no size-class table\n", bin);
+		return 1;
+	}
+	printf("static const uint16_t class_size_%d[] = {", minor);
+	for (size_t i = 0; i < sz / 2; i++)
+		printf("%s%u,", i % 12 ? " " : "\n\t", v[i]);
+	printf("\n};\n");
+	free(v);
+	uint64_t hdr[2 * 64];
+	if (gi_dwarf_var(d, "runtime.gStatusStrings", &a, &sz) != 0 || sz % 16 || sz > sizeof hdr ||
+	    gi_elf_read_vaddr(elf, a, hdr, sz) != 0) {
+		fprintf(stderr, "layoutdump: %s: no runtime.gStatusStrings\n", bin);
+		return 1;
+	}
+	printf("static const char *const gstatus_%d[] = {\n", minor);
+	for (size_t i = 0; i < sz / 16; i++) {
+		char s[257] = "";
+		uint64_t len = hdr[2 * i + 1];
+		if (len > 256 || (len && gi_elf_read_vaddr(elf, hdr[2 * i], s, len) != 0)) {
+			fprintf(stderr, "layoutdump: %s: gStatusStrings[%zu] unreadable\n", bin, i);
+			return 1;
+		}
+		s[len] = 0;
+		printf("\t");
+		print_cstring(s);
+		printf(",\n");
+	}
+	printf("};\n");
 	return 0;
 }
 
@@ -113,7 +199,25 @@ int main(int argc, char **argv)
 		if (gi_dwarf_var(d, vars[i], &a, &sz) == 0)
 			printf("\t{\"%s\", %llu},\n", vars[i], (unsigned long long)sz);
 	}
+	printf("};\nstatic const struct gi_ltab_const consts_%d[] = {\n", minor);
+	for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
+		int64_t v;
+		if (gi_dwarf_const(d, consts[i], &v) == 0)
+			printf("\t{\"%s\", %lldll},\n", consts[i], (long long)v);
+	}
 	printf("};\n");
+	if (print_data(&elf, d, minor, argv[1]) != 0)
+		return 1;
+	int pieces = 0;
+	if (gi_dwarf_func_results(d, "runtime.funcNamePiecesForPrint", &pieces) != 0)
+		pieces = 0;
+	printf("static const struct gi_ltab ltab_%d = {\n", minor);
+	printf("\t%d, \"%s\",\n", minor, argv[2]);
+	const char *const arrays[] = {"types", "members", "vars", "consts", "class_size", "gstatus"};
+	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+		printf("\t%s_%d, sizeof %s_%d / sizeof %s_%d[0],\n", arrays[i], minor, arrays[i], minor,
+		       arrays[i], minor);
+	printf("\t%d,  /* results of runtime.funcNamePiecesForPrint */\n};\n", pieces);
 	gi_dwarf_close(d);
 	gi_elf_close(&elf);
 	return 0;

@@ -188,6 +188,8 @@ enum gi_fault_point {
 	GI_FAULT_NATIVE_NO_FILES, /* native-no-files: no mapped file can be opened */
 	GI_FAULT_READ_GARBAGE,    /* read-garbage=SEED[:RATE]: remote reads return corrupted bytes */
 	GI_FAULT_INPUT_LIMIT,     /* input-limit=BYTES: the largest snapshot read (not 1 GiB) */
+	GI_FAULT_HIDE_RELEASE,    /* hide-release=MINOR: go1.MINOR and later are unknown: their
+	                           * tables and rules hidden, as on the day go1.MINOR came out */
 	GI_FAULT_COUNT
 };
 /* The point's value ("" when given bare), or NULL when it is not set. A GOINSPECT_FAULT that

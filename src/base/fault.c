@@ -14,6 +14,7 @@ static const char *const names[GI_FAULT_COUNT] = {
 	[GI_FAULT_NATIVE_NO_FILES] = "native-no-files",
 	[GI_FAULT_READ_GARBAGE] = "read-garbage",
 	[GI_FAULT_INPUT_LIMIT] = "input-limit",
+	[GI_FAULT_HIDE_RELEASE] = "hide-release",
 };
 
 static char *parsed;  /* the GOINSPECT_FAULT the values are of */

@@ -31,6 +31,7 @@ struct preflight {
 	struct gi_elf elf, dbg;
 	struct gi_buildinfo bi;
 	int go_major, go_minor;
+	bool release_known;  /* else newer than the releases goinspect knows */
 };
 
 static enum gi_capture_status fail(struct gi_capture_result *r, enum gi_capture_status st,
@@ -143,13 +144,16 @@ static enum gi_capture_status preflight(struct preflight *c, const struct gi_cap
 		            ".go.buildinfo section", c->pid, c->exe);
 	rc = gi_buildinfo_parse(bisec, bilen, &c->bi, err, sizeof err);
 	int patch = 0;
-	if (rc == -ENOTSUP || (rc == 0 && gi_go_version_parse(c->bi.go_version, &c->go_major,
-	                                                      &c->go_minor, &patch) == 0 &&
-	                       !gi_go_supported(c->go_major, c->go_minor)))
+	enum gi_go_release rel = GI_GO_UNSUPPORTED;
+	if (rc == 0 && gi_go_version_parse(c->bi.go_version, &c->go_major, &c->go_minor,
+	                                   &patch) == 0)
+		rel = gi_go_release_of(c->go_major, c->go_minor);
+	if (rc == -ENOTSUP || (rc == 0 && c->go_major && rel == GI_GO_UNSUPPORTED))
 		return fail(r, GI_CAPTURE_NO_TARGET, "PID %d (%s) was built with %s: unsupported Go "
-		            "version (goinspect supports go1.%d to go1.%d)", c->pid, c->exe,
-		            c->bi.go_version ? c->bi.go_version : err, GI_GO_MIN_MINOR,
-		            GI_GO_MAX_MINOR);
+		            "version (goinspect supports go1.%d to go1.%d, and later releases through "
+		            "their DWARF)", c->pid, c->exe, c->bi.go_version ? c->bi.go_version : err,
+		            GI_GO_MIN_MINOR, gi_go_newest_known());
+	c->release_known = rel == GI_GO_KNOWN;
 	if (rc != 0 || c->go_major == 0)
 		return fail(r, GI_CAPTURE_NO_TARGET, "PID %d (%s): unreadable Go build information: "
 		            "%s", c->pid, c->exe, rc ? err : "no Go version");
@@ -235,6 +239,13 @@ static void fill_target(struct gi_snapshot *s, const struct preflight *c,
 	s->has_dwarf = c->elf.has_dwarf;
 	s->max_stop_ns = o->max_stop_ns;
 	s->stopped = !o->no_stop;
+}
+
+/* s without prefix, when it starts with it. */
+static const char *after(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(s, prefix, n) ? s : s + n;
 }
 
 /* Everything the capture holds, released on every path. */
@@ -341,6 +352,8 @@ enum gi_capture_status gi_capture(const struct gi_capture_opts *o, struct gi_sna
 	t->pid = x.c.pid;
 	t->go_major = x.c.go_major;
 	t->go_minor = x.c.go_minor;
+	t->release_known = x.c.release_known;
+	s->release_known = x.c.release_known;
 	t->elf = &x.c.elf;
 	if (o->debuginfo) {
 		t->debug = &x.c.dbg;
@@ -350,7 +363,8 @@ enum gi_capture_status gi_capture(const struct gi_capture_opts *o, struct gi_sna
 	uint64_t entry = 0;
 	if (x.c.elf.pie && gi_proc_read_auxv(x.c.pid, AT_ENTRY, &entry) == 0)
 		t->bias = entry - x.c.elf.entry;
-	if (gi_layout_open(t, &t->lay, err, sizeof err) < 0) {
+	int lr = gi_layout_open(t, &t->lay, err, sizeof err);
+	if (lr < 0) {
 		s->gor_error = xasprintf("goroutines not read: %s", err);
 	} else if (gi_goreader_prepare(t, &x.gor, err, sizeof err) < 0) {
 		s->gor_error = xasprintf("goroutines not read: %s", err);
@@ -364,9 +378,33 @@ enum gi_capture_status gi_capture(const struct gi_capture_opts *o, struct gi_sna
 		s->layouts = xstrdup(gi_layout_source(t->lay));
 	if (gi_layout_note(t->lay))
 		gi_snapshot_add_warning(s, "%s", gi_layout_note(t->lay));
-	if (t->lay)
-		gi_profreader_prepare(t, &x.mprof);
+	char perr[512] = "no runtime layouts";
+	if (t->lay && gi_profreader_prepare(t, &x.mprof, perr, sizeof perr) < 0)
+		s->mprof.note = xasprintf("the runtime's heap profile was not read: %s", perr);
 	gi_layout_release(t->lay);  /* layouts are resolved: give libdw's memory back */
+	if (!t->release_known) {
+		/* A release newer than goinspect knows: read only if every fact could be had from
+		 * the binary and fits; else refused, with the fact, before it is touched. */
+		int newest = gi_go_newest_known();
+		if (lr == -ENOTSUP)
+			st = fail(r, GI_CAPTURE_NO_TARGET, "PID %d (%s) was built with %s, newer than the "
+			          "Go releases goinspect knows (go1.%d at most), and has no DWARF: give "
+			          "the DWARF of the same build with --debuginfo FILE", x.c.pid, x.c.exe,
+			          x.c.bi.go_version, newest);
+		else if (s->gor_error || s->heap.error || !x.mprof)
+			st = fail(r, GI_CAPTURE_NO_TARGET, "PID %d (%s) was built with %s, newer than the "
+			          "Go releases goinspect knows (go1.%d at most), and its runtime differs "
+			          "from what goinspect reads: %s", x.c.pid, x.c.exe, x.c.bi.go_version,
+			          newest,
+			          s->gor_error ? after(s->gor_error, "goroutines not read: ")
+			          : s->heap.error ? after(s->heap.error, "heap not read: ") : perr);
+		if (st != GI_CAPTURE_OK)
+			goto out;
+		gi_snapshot_add_warning(s, "%s is newer than the Go releases goinspect knows (go1.%d at "
+		                           "most): everything was read from its DWARF (layouts, "
+		                           "constants, record shapes), each fact checked",
+		                        x.c.bi.go_version, newest);
+	}
 
 	/* Step 3: the stop. */
 	gi_signals_install();
@@ -431,9 +469,8 @@ enum gi_capture_status gi_capture(const struct gi_capture_opts *o, struct gi_sna
 		gi_goreader_analyze(x.gor, s);
 	if (x.mprof)
 		gi_profreader_read(x.mprof, t, x.gor ? gi_goreader_pcln(x.gor) : NULL, &s->mprof);
-	else
-		s->mprof.note = xstrdup(t->lay ? "the runtime's heap profile was not found"
-		                               : "the runtime's heap profile was not read: no layouts");
+	else if (!s->mprof.note)
+		s->mprof.note = xstrdup("the runtime's heap profile was not read: no layouts");
 	gi_native_unwind(x.native, &s->mem, &s->native, &s->nnative);  /* names modules by maps */
 	s->native_available = x.native != NULL;
 	if (!s->heap.error)

@@ -17,8 +17,6 @@
 #define MAX_GS (50u * 1000 * 1000)
 #define MAX_PS 65536u
 #define MAX_ARENAS (1u << 22)
-#define HEAP_ARENA_BYTES (64ull << 20)          /* linux/amd64 */
-#define ARENA_BASE_OFFSET 0xffff800000000000ull  /* linux/amd64 */
 
 struct gi_goreader {
 	/* layout (prepare) */
@@ -33,9 +31,19 @@ struct gi_goreader {
 	struct gi_field h_allarenas;
 	uint64_t fing_size;          /* 4: fingStatus (1.21+) or fingRunning (1.19/1.20) */
 	bool fing_is_status;
+	int go_minor;                /* for the runtime's rules no binary states (gi_go_rule) */
+	uint64_t fing_running;       /* the bit of fingStatus: runtime.fingRunningFinalizer */
+	uint64_t arena_bytes, arena_base;  /* runtime.heapArenaBytes, arenaBaseOffsetUintptr */
+	struct gi_gstatus gs;        /* the release's goroutine statuses */
+	int name_pieces;             /* how the runtime prints function names */
+	/* pprof label sets behind g.labels (*labelMap): a slice of {key, value string} (Go 1.24
+	 * on), or a classic map[string]string (hmap and buckets of bucketCnt cells) */
+	bool labels_known, labels_slice;
+	uint64_t lab_list, lab_elem, lab_key, lab_value;
+	uint64_t hm_count, hm_flags_b, hm_buckets, hm_old;
+	uint64_t bk_cnt, bk_size, bk_keys, bk_values, bk_overflow, min_tophash;
 	uint64_t g_lo, g_hi;         /* window of each g that is copied */
 	char **wrs;                  /* wait reason strings */
-	int go_minor;
 	struct gi_remote *mem;          /* the target's memory, for reads after the stop */
 	const struct gi_tidmap *tids;   /* thread IDs as the target's namespace has them */
 	size_t nwrs;
@@ -107,6 +115,61 @@ static void read_wait_reasons(struct gi_goreader *g, struct gi_target *t)
 	free(hdr);
 }
 
+/* How the release keeps a goroutine's pprof labels, from its layouts (no version compared):
+ * labelMap holds a slice of labels {key, value string} (LabelSet.list in Go 1.24 and 1.25,
+ * Set.List of internal/runtime/pprof/label.Label from 1.26), or labelMap is itself a
+ * map[string]string (through 1.23): a classic hash map (runtime.hmap: count, flags, B,
+ * buckets, oldbuckets), whose buckets, as the compiler lays them out for map[string]string,
+ * hold bucketCnt tophash bytes, the keys, the values and the overflow pointer; a tophash below
+ * minTopHash marks an empty or evacuated cell. labels_known stays false when the release has
+ * another shape (or no runtime/pprof): then label sets are said to be unreadable. */
+static void label_shape(struct gi_goreader *g, struct gi_layout *d)
+{
+	const char *lm = "runtime/pprof.labelMap";
+	struct gi_field f, k, v;
+	uint64_t size = 0;
+	if (gi_layout_field(d, lm, "Set.List", &f) || gi_layout_field(d, lm, "LabelSet.list", &f)) {
+		const char *lt = gi_layout_type_size(d, "internal/runtime/pprof/label.Label", &size) == 0
+		                         ? "internal/runtime/pprof/label.Label"
+		                         : "runtime/pprof.label";
+		if (f.size != 24 || gi_layout_type_size(d, lt, &size) != 0 || size > 256 ||
+		    !(gi_layout_field(d, lt, "Key", &k) || gi_layout_field(d, lt, "key", &k)) ||
+		    !(gi_layout_field(d, lt, "Value", &v) || gi_layout_field(d, lt, "value", &v)) ||
+		    k.size != 16 || v.size != 16 || k.off + 16 > size || v.off + 16 > size)
+			return;
+		g->labels_slice = true;
+		g->lab_list = f.off;
+		g->lab_elem = size;
+		g->lab_key = k.off;
+		g->lab_value = v.off;
+		g->labels_known = true;
+		return;
+	}
+	const char *hm = "runtime.hmap";
+	struct gi_field c, b, bk, old;
+	int64_t cnt, top;
+	if (gi_layout_type_size(d, lm, &size) != 0 || size != 8 ||
+	    !gi_layout_field(d, hm, "count", &c) || !gi_layout_field(d, hm, "B", &b) ||
+	    !gi_layout_field(d, hm, "buckets", &bk) || !gi_layout_field(d, hm, "oldbuckets", &old) ||
+	    c.size != 8 || b.size != 1 || bk.size != 8 || old.size != 8 || old.off + 8 > 64 ||
+	    GI_LAYOUT_CONST(d, &cnt, "runtime.bucketCnt", "internal/abi.MapBucketCount",
+	                    "internal/abi.OldMapBucketCount") != 0 ||
+	    GI_LAYOUT_CONST(d, &top, "runtime.minTopHash") != 0 || cnt < 1 || cnt > 64 || top < 0 ||
+	    top > 255)
+		return;
+	g->hm_count = c.off;
+	g->hm_flags_b = b.off;
+	g->hm_buckets = bk.off;
+	g->hm_old = old.off;
+	g->bk_cnt = (uint64_t)cnt;
+	g->bk_keys = ((uint64_t)cnt + 7) & ~7ull;
+	g->bk_values = g->bk_keys + 16 * (uint64_t)cnt;
+	g->bk_overflow = g->bk_values + 16 * (uint64_t)cnt;
+	g->bk_size = g->bk_overflow + 8;
+	g->min_tophash = (uint64_t)top;
+	g->labels_known = true;
+}
+
 int gi_goreader_prepare(struct gi_target *t, struct gi_goreader **out, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -116,8 +179,8 @@ int gi_goreader_prepare(struct gi_target *t, struct gi_goreader **out, char *err
 	}
 	struct gi_goreader *g = xcalloc(1, sizeof *g);
 	struct gi_layout *d = t->lay;
-	g->go_minor = t->go_minor;
 	g->mem = &t->mem;
+	g->go_minor = t->go_minor;
 	g->tids = &t->tids;
 	const char *missing = NULL;
 
@@ -143,21 +206,38 @@ int gi_goreader_prepare(struct gi_target *t, struct gi_goreader **out, char *err
 		         !gi_layout_field(d, "runtime.p", "gFree.size", &g->p_free))
 			missing = "runtime.p.gFree";
 	}
+	int64_t v1, v2;
+	char why[256] = "";
+	if (!missing && gi_gstatus_load(d, &t->mem, &g->gs, why, sizeof why) != 0)
+		missing = why;
+	if (!missing && (GI_LAYOUT_CONST(d, &v1, "runtime.heapArenaBytes") != 0 ||
+	                 GI_LAYOUT_CONST(d, &v2, "runtime.arenaBaseOffsetUintptr") != 0 || v1 <= 0 ||
+	                 (v1 & (v1 - 1))))
+		missing = "runtime.heapArenaBytes or runtime.arenaBaseOffsetUintptr";
 	if (missing) {
-		snprintf(err, errlen, "DWARF lacks %s", missing);
+		snprintf(err, errlen, "%s%s (%s)", why[0] ? "" : "no layout for ", missing,
+		         gi_layout_source(d));
 		gi_goreader_free(g);
 		return -ENOENT;
 	}
+	g->arena_bytes = (uint64_t)v1;
+	g->arena_base = (uint64_t)v2;
+	if (gi_layout_name_pieces(d, &g->name_pieces) != 0)
+		g->name_pieces = 3;
 	gi_layout_field(d, "runtime.g", "runningCleanups", &g->g_running_cleanups);
 	if (var(d, "runtime.mheap_", &g->a_mheap))
 		if (!gi_layout_field(d, "runtime.mheap", "allArenas", &g->h_allarenas))  /* <= 1.25 */
 			gi_layout_field(d, "runtime.mheap", "heapArenas", &g->h_allarenas);
-	if (var(d, "runtime.fingStatus", &g->a_fing)) {
+	int64_t fr;
+	if (var(d, "runtime.fingStatus", &g->a_fing) &&
+	    GI_LAYOUT_CONST(d, &fr, "runtime.fingRunningFinalizer") == 0 && fr > 0) {
 		g->fing_is_status = true;
 		g->fing_size = 4;
+		g->fing_running = (uint64_t)fr;
 	} else if (var(d, "runtime.fingRunning", &g->a_fing)) {
 		g->fing_size = 1;
 	}
+	label_shape(g, d);
 
 	/* Where each goroutine's stack starts: gobuf sp/pc, or the syscall's. */
 	g->stacks = gi_layout_field(d, "runtime.g", "stack.lo", &g->g_stack_lo) &&
@@ -200,11 +280,35 @@ int gi_goreader_prepare(struct gi_target *t, struct gi_goreader **out, char *err
 
 	read_wait_reasons(g, t);
 	uint64_t md;
-	char perr[256];
-	if (var(d, "runtime.firstmoduledata", &md))
-		gi_pcln_load(&t->mem, md, &g->pcln, perr, sizeof perr);
+	char perr[256] = "no runtime.firstmoduledata";
+	struct gi_pcln_layout pl;
+	if (var(d, "runtime.firstmoduledata", &md) &&
+	    gi_layout_pcln(d, &pl, perr, sizeof perr) == 0)
+		gi_pcln_load(&t->mem, md, &pl, &g->pcln, perr, sizeof perr);
 	if (!g->pcln)
 		g->stacks = false;  /* nothing to unwind them with */
+	uint64_t lmsize;
+	bool pprof_linked = gi_layout_type_size(d, "runtime/pprof.labelMap", &lmsize) == 0;
+	if (!t->release_known) {
+		/* a release goinspect does not know: every fact it reads with must be had */
+		char pieces[160];
+		snprintf(pieces, sizeof pieces, "runtime.funcNamePiecesForPrint, which says how "
+		         "function names print, %s", g->name_pieces ? "has a number of results goinspect "
+		         "does not know (it knows 3 and 5)" : "is not in its DWARF");
+		const char *lacks = !g->pcln ? perr
+		                    : !g->stacks ? "no layout for the goroutines' stacks and saved "
+		                                   "registers (runtime.g)"
+		                    : !g->nwrs ? "runtime.waitReasonStrings not read"
+		                    : !g->labels_known && pprof_linked
+		                        ? "runtime/pprof.labelMap has a layout goinspect does not know"
+		                    : (g->name_pieces != 3 && g->name_pieces != 5) ? pieces
+		                                                                   : NULL;
+		if (lacks) {
+			snprintf(err, errlen, "%s", lacks);
+			gi_goreader_free(g);
+			return -ENOTSUP;
+		}
+	}
 	*out = g;
 	return 0;
 }
@@ -441,9 +545,20 @@ enum stack_pass {
 	STACKS_PARKED,   /* after the stop: the parked ones, verified afterwards */
 };
 
-static bool parked(unsigned st)
+/* Is st (the scan bit cleared) the status w? */
+static bool is(const struct gi_goreader *g, uint32_t st, enum gi_gs w)
 {
-	return st == GI_G_WAITING || st == GI_G_LEAKED;
+	return gi_gstatus_is(&g->gs, st, w);
+}
+
+static uint32_t gstatus(const struct gi_goreader *g, const uint8_t *w)
+{
+	return (uint32_t)gfield(g, w, &g->g_status) & ~g->gs.scan;
+}
+
+static bool parked(const struct gi_goreader *g, uint32_t st)
+{
+	return is(g, st, GI_GS_WAITING) || is(g, st, GI_GS_LEAKED);
 }
 
 /* Copies the live part of goroutines' stacks: [sp, stack.hi), where sp is the saved one of a
@@ -474,19 +589,21 @@ static int capture_stacks(struct gi_goreader *g, struct gi_remote *m, const stru
 		const uint8_t *w = g->gwin[i];
 		if (!w)
 			continue;
-		unsigned st = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)GI_G_SCAN;
+		uint32_t st = gstatus(g, w);
 		/* A copystack goroutine is mid-move; a running one's saved registers are stale:
 		 * its thread's registers describe its stack. */
-		if (st == GI_G_DEAD || st == GI_G_DEADEXTRA || st == GI_G_IDLE || st == GI_G_COPYSTACK)
+		if (is(g, st, GI_GS_DEAD) || is(g, st, GI_GS_DEADEXTRA) || is(g, st, GI_GS_IDLE) ||
+		    is(g, st, GI_GS_COPYSTACK))
 			continue;
-		if ((pass == STACKS_ACTIVE && parked(st)) || (pass == STACKS_PARKED && !parked(st)))
+		if ((pass == STACKS_ACTIVE && parked(g, st)) ||
+		    (pass == STACKS_PARKED && !parked(g, st)))
 			continue;
 		uint64_t lo = gfield(g, w, &g->g_stack_lo), hi = gfield(g, w, &g->g_stack_hi);
 		uint64_t sp = gfield(g, w, &g->g_syscallsp);
 		g->gstk_pc[i] = sp ? gfield(g, w, &g->g_syscallpc) : gfield(g, w, &g->g_sched_pc);
 		if (!sp)
 			sp = gfield(g, w, &g->g_sched_sp);
-		if (st == GI_G_RUNNING) {
+		if (is(g, st, GI_GS_RUNNING)) {
 			const struct gi_thread *th = running_thread(ms, nms, at, g->gptrs[i]);
 			if (th)
 				g->gtid[i] = th->tid;
@@ -607,8 +724,8 @@ int gi_goreader_capture(struct gi_goreader *g, struct gi_target *t, const struct
 	if (narenas && !r[2].err) {
 		g->arenas = xcalloc(narenas, sizeof *g->arenas);
 		for (size_t i = 0; i < narenas; i++) {
-			g->arenas[i][0] = aidx[i] * HEAP_ARENA_BYTES + ARENA_BASE_OFFSET; /* arenaBase */
-			g->arenas[i][1] = g->arenas[i][0] + HEAP_ARENA_BYTES;
+			g->arenas[i][0] = aidx[i] * g->arena_bytes + g->arena_base; /* arenaBase */
+			g->arenas[i][1] = g->arenas[i][0] + g->arena_bytes;
 		}
 		g->narenas = narenas;
 	}
@@ -743,14 +860,22 @@ size_t gi_goreader_arenas(struct gi_goreader *g, const uint64_t (**arenas)[2])
 	return g->narenas;
 }
 
-/* The wait reason of a waiting goroutine as the runtime prints it, else its status word. */
-static const char *status_key(const struct gi_goreader *g, const uint8_t *w, unsigned st)
+/* A goroutine's status as the runtime's goroutine header prints it (goroutineheader): the
+ * wait reason of a waiting or leaked goroutine, else its status word; " (leaked)" after a
+ * leaked one's (Go 1.26 on; the scan bit is not shown). Into buf when it is built. */
+static const char *status_key(const struct gi_goreader *g, const uint8_t *w, uint32_t st,
+                              char *buf, size_t len)
 {
-	if (st == GI_G_WAITING || st == GI_G_LEAKED) {
+	const char *s = gi_gstatus_word(&g->gs, st);
+	if (is(g, st, GI_GS_WAITING) || is(g, st, GI_GS_LEAKED)) {
 		unsigned wr = (unsigned)gfield(g, w, &g->g_waitreason);
-		return (wr && wr < g->nwrs && g->wrs[wr][0]) ? g->wrs[wr] : "waiting";
+		if (wr && wr < g->nwrs && g->wrs[wr][0])
+			s = g->wrs[wr];
 	}
-	return gi_gstatus_word(st);
+	if (!is(g, st, GI_GS_LEAKED))
+		return s;
+	snprintf(buf, len, "%s (leaked)", s);
+	return buf;
 }
 
 /* runtime.isSystemGoroutine(gp, false), by the start function's name. */
@@ -766,7 +891,7 @@ static bool is_system(struct gi_goreader *g, const char *fn, const uint8_t *w)
 		 * fingStatus & fingRunningFinalizer (1.21+, value 2). */
 		if (!g->fing_size)
 			return true;
-		return g->fing_is_status ? !(g->fing & 2) : !(g->fing & 1);
+		return g->fing_is_status ? !(g->fing & g->fing_running) : !(g->fing & 1);
 	}
 	if (!strcmp(fn, "runtime.runCleanups")) {
 		if (!g->g_running_cleanups.ok)
@@ -853,9 +978,10 @@ static void add_goid(struct gi_ggroup *o, uint64_t goid)
 	o->goids[i] = goid;
 }
 
-static void set_frame(struct gi_frame *f, const char *func, const char *file, int line)
+static void set_frame(struct gi_frame *f, const char *func, const char *file, int line,
+                      int pieces)
 {
-	f->func = gi_func_name_for_print(func);
+	f->func = gi_func_name_for_print(func, pieces);
 	f->file = xstrdup(file);
 	f->line = line;
 }
@@ -888,13 +1014,14 @@ static void symbolize(struct gi_goreader *g, struct pgroup *p)
 				cap *= 2;
 				o->frames = xrealloc(o->frames, cap * sizeof *o->frames);
 			}
-			set_frame(&o->frames[o->nframes++], fr[j].func, fr[j].file, fr[j].line);
+			set_frame(&o->frames[o->nframes++], fr[j].func, fr[j].file, fr[j].line,
+			          g->name_pieces);
 		}
 	}
 	if (p->truncated) {
 		if (o->nframes == cap)
 			o->frames = xrealloc(o->frames, (cap + 1) * sizeof *o->frames);
-		set_frame(&o->frames[o->nframes++], "?", "?", 0);  /* a visible mark */
+		set_frame(&o->frames[o->nframes++], "?", "?", 0, 0);  /* a visible mark */
 	}
 	o->truncated = p->truncated;
 	/* created by: the creating function at the line of the go statement, as the runtime
@@ -902,7 +1029,7 @@ static void symbolize(struct gi_goreader *g, struct pgroup *p)
 	int k = p->gopc && !p->is_main ? gi_pcln_frames(g->pcln, p->gopc, true, fr, 64) : 0;
 	if (k > 0 && !(strncmp(fr[k - 1].func, "runtime.", 8) == 0 &&
 	               !(fr[k - 1].func[8] >= 'A' && fr[k - 1].func[8] <= 'Z')))
-		set_frame(&o->created_by, fr[k - 1].func, fr[0].file, fr[0].line);
+		set_frame(&o->created_by, fr[k - 1].func, fr[0].file, fr[0].line, g->name_pieces);
 }
 
 static const struct gi_ggroup *sort_groups;
@@ -967,46 +1094,56 @@ static int strpair_cmp(const void *a, const void *b)
 }
 
 /* pprof labels behind g.labels, read after the stop (a label set is never changed once a
- * goroutine has it: new labels are a new set). Go 1.24 and later: *labelMap =
- * {[]struct{key, value string}}; before: *labelMap = *map[string]string, a classic hash map
- * (hmap: count @0, B @9, buckets @16, oldbuckets @24; buckets of 8 cells: tophash [8]u8,
- * keys [8]string, values [8]string, overflow pointer). 0, or -1 if unreadable. */
+ * goroutine has it: new labels are a new set), laid out as label_shape found. 0, or -1 if
+ * unreadable. */
 static int read_labels(struct gi_goreader *g, uint64_t lp, struct gi_strmap *out)
 {
 	struct gi_remote *m = g->mem;
-	uint8_t buf[272];
-	if (g->go_minor >= 24) {
+	if (!g->labels_known)
+		return -1;
+	if (g->labels_slice) {
+		uint8_t buf[256];
 		uint64_t sl[3];
-		if (gi_remote_read(m, lp, sl, sizeof sl) != 0 || sl[1] > 1024 || sl[1] > sl[2])
+		if (gi_remote_read(m, lp + g->lab_list, sl, sizeof sl) != 0 || sl[1] > 1024 ||
+		    sl[1] > sl[2])
 			return -1;
 		for (uint64_t i = 0; i < sl[1]; i++) {
-			if (gi_remote_read(m, sl[0] + 32 * i, buf, 32) != 0)
+			if (gi_remote_read(m, sl[0] + g->lab_elem * i, buf, g->lab_elem) != 0)
 				return -1;
-			if (add_label(m, buf, buf + 16, out) != 0)
+			if (add_label(m, buf + g->lab_key, buf + g->lab_value, out) != 0)
 				return -1;
 		}
 	} else {
-		uint64_t hp, hm[6];
+		uint64_t hp;
+		uint8_t hm[64];
 		if (gi_remote_read_u64(m, lp, &hp) != 0 || !hp || gi_remote_read(m, hp, hm, sizeof hm) != 0)
 			return -1;
-		unsigned b = (unsigned)(hm[1] >> 8) & 0xff;
-		uint64_t count = hm[0], buckets = hm[2], old = hm[3];
+		unsigned b = hm[g->hm_flags_b];
+		uint64_t count = gi_le64(hm + g->hm_count), buckets = gi_le64(hm + g->hm_buckets),
+		         old = gi_le64(hm + g->hm_old);
 		if (count > 1024 || b > 10 || old)
 			return -1;  /* a label map is small, and never grows once published */
+		uint8_t *buf = xmalloc(g->bk_size);
 		for (uint64_t i = 0; i < (1ull << b) && buckets; i++) {
-			uint64_t bp = buckets + 272 * i;
+			uint64_t bp = buckets + g->bk_size * i;
 			for (int chain = 0; bp && chain < 64; chain++) {
-				if (gi_remote_read(m, bp, buf, sizeof buf) != 0)
+				if (gi_remote_read(m, bp, buf, g->bk_size) != 0) {
+					free(buf);
 					return -1;
-				for (int c = 0; c < 8; c++) {
-					if (buf[c] < 5)  /* empty or evacuated cell */
-						continue;
-					if (add_label(m, buf + 8 + 16 * c, buf + 136 + 16 * c, out) != 0)
-						return -1;
 				}
-				memcpy(&bp, buf + 264, 8);
+				for (uint64_t c = 0; c < g->bk_cnt; c++) {
+					if (buf[c] < g->min_tophash)  /* empty or evacuated cell */
+						continue;
+					if (add_label(m, buf + g->bk_keys + 16 * c,
+					              buf + g->bk_values + 16 * c, out) != 0) {
+						free(buf);
+						return -1;
+					}
+				}
+				bp = gi_le64(buf + g->bk_overflow);
 			}
 		}
+		free(buf);
 		if (out->n != count)
 			return -1;
 	}
@@ -1128,11 +1265,12 @@ static void build_groups(struct gi_goreader *g, struct gi_snapshot *s, const boo
 		const uint8_t *w = g->gwin[i];
 		if (!w || !(user[i] || sys[i]))
 			continue;
-		unsigned gst = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)GI_G_SCAN;
+		uint32_t gst = gstatus(g, w);
+		char kb[320];
 		struct gi_goroutine *one = &s->all[s->nall++];
 		one->goid = gfield(g, w, &g->g_goid);
 		one->parent_goid = gfield(g, w, &g->g_parent_goid);
-		one->status = xstrdup(status_key(g, w, gst));
+		one->status = xstrdup(status_key(g, w, gst, kb, sizeof kb));
 		one->wait_ns = -1;
 		one->group = -1;
 		one->tid = g->gtid ? g->gtid[i] : 0;
@@ -1152,8 +1290,8 @@ static void build_groups(struct gi_goreader *g, struct gi_snapshot *s, const boo
 		                             (uint64_t)label_id(g, &ls, gfield(g, w, &g->g_labels)));
 		struct gi_ggroup *o = &p->out;
 		o->count++;
-		unsigned st = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)GI_G_SCAN;
-		const char *key = status_key(g, w, st);
+		uint32_t st = gst;
+		const char *key = status_key(g, w, st, kb, sizeof kb);
 		gi_counts_add(&o->statuses, key, 1);
 		uint64_t goid = gfield(g, w, &g->g_goid);
 		add_goid(o, goid);
@@ -1162,7 +1300,8 @@ static void build_groups(struct gi_goreader *g, struct gi_snapshot *s, const boo
 			p->gopc = gfield(g, w, &g->g_gopc);
 		int64_t since = (int64_t)gfield(g, w, &g->g_waitsince);
 		one->group = (int64_t)(p - t.v);  /* index in the table, remapped below */
-		if ((st == GI_G_WAITING || st == GI_G_SYSCALL || st == GI_G_LEAKED) && since > 0 &&
+		if ((is(g, st, GI_GS_WAITING) || is(g, st, GI_GS_SYSCALL) || is(g, st, GI_GS_LEAKED)) &&
+		    since > 0 &&
 		    (uint64_t)since <= g->now_mono) {
 			int64_t d = (int64_t)(g->now_mono - (uint64_t)since);
 			one->wait_ns = d;
@@ -1244,11 +1383,12 @@ void gi_goreader_analyze(struct gi_goreader *g, struct gi_snapshot *s)
 			unreadable++;
 			continue;
 		}
-		unsigned st = (unsigned)gfield(g, w, &g->g_status) & ~(unsigned)GI_G_SCAN;
-		if (st == GI_G_DEAD || st == GI_G_DEADEXTRA)
+		uint32_t st = gstatus(g, w);
+		if (is(g, st, GI_GS_DEAD) || is(g, st, GI_GS_DEADEXTRA))
 			continue;
 		live++;
-		const char *key = status_key(g, w, st);
+		char kb[320];
+		const char *key = status_key(g, w, st, kb, sizeof kb);
 		uint64_t startpc = gfield(g, w, &g->g_startpc);
 		const char *fn = gi_pcln_funcname(g->pcln, startpc);
 		if (is_system(g, fn, w)) {
@@ -1294,6 +1434,7 @@ void gi_goreader_free(struct gi_goreader *g)
 		free(g->wrs[i]);
 	free(g->wrs);
 	gi_pcln_free(g->pcln);
+	gi_gstatus_free(&g->gs);
 	free(g->gptrs);
 	free(g->gwin);
 	free(g->gstk);

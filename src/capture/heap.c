@@ -21,10 +21,7 @@
 
 #define MAX_SPANS (64u * 1024 * 1024)
 #define MAX_PS 65536u
-#define PAGE_SIZE_GO 8192u
-#define NUM_SPAN_CLASSES (GI_NUM_SIZE_CLASSES * 2)
-
-enum { SPAN_DEAD = 0, SPAN_INUSE = 1, SPAN_MANUAL = 2 };
+#define MAX_CLASSES 1024u  /* a bound on what is believed of the layouts, not Go's count */
 
 struct gi_heapreader {
 	/* layout (prepare) */
@@ -39,11 +36,18 @@ struct gi_heapreader {
 	struct gi_field c_gcpercent, c_memlimit, c_inuse, c_free, c_released, c_goal, c_sweepdist,
 		c_triggered, c_totalalloc, c_totalfree, c_mapped, c_marked;
 	bool have_limit_goal;          /* the fields memoryLimitHeapGoal reads */
-	int go_minor;
+	/* the release's constants: the memory limit's headroom (a percentage with a minimum from
+	 * Go 1.21, a fixed amount before), page size, span states */
+	int64_t headroom_pct, headroom_min;
+	uint64_t page_size;
+	int64_t span_dead, span_inuse, span_manual;
+	size_t ncls;                   /* size classes (heapStatsDelta.smallAllocCount's length) */
+	size_t nspc;                   /* span classes: ncls * 2 (mcache.alloc's length) */
+	size_t nstats;                 /* copies of heapStatsDelta in mstats.heapStats.stats */
 	struct gi_field p_mcache, mc_alloc, mc_tiny;
 	uint64_t s_lo, s_hi;           /* window of each mspan that is copied */
-	uint32_t class_size[GI_NUM_SIZE_CLASSES];
-	bool class_size_builtin;
+	uint32_t *class_size;          /* ncls: the target's class_to_size */
+	const char *class_size_builtin;  /* the table's copy was used: which table */
 	bool have_mcache;
 	struct gi_scratch scratch;     /* pre-faulted before the stop */
 	uint64_t *spanptrs;            /* pre-allocated for about the span count at prepare */
@@ -55,7 +59,7 @@ struct gi_heapreader {
 	uint8_t *memstats, *gcc;
 	uint32_t gcphase;
 	uint64_t nps;
-	uint8_t *mcaches;              /* per P: alloc[136] pointers then tinyAllocs */
+	uint8_t *mcaches;              /* per P: alloc[nspc] pointers then tinyAllocs */
 	size_t mcache_stride;
 	bool captured;
 };
@@ -65,6 +69,7 @@ void gi_heapreader_free(struct gi_heapreader *h)
 	if (!h)
 		return;
 	gi_scratch_free(&h->scratch);
+	free(h->class_size);
 	free(h->spanptrs);
 	free(h->sorttmp);
 	free(h->swin);
@@ -128,21 +133,64 @@ int gi_heapreader_prepare(struct gi_target *t, struct gi_heapreader **out, char 
 		GI_NEED_FIELD(gcc, "sweepDistMinTrigger", &h->c_sweepdist),
 		GI_NEED_FIELD(gcc, "triggered", &h->c_triggered),
 	};
-	char what[128];
+	char what[128], why[256] = "";
 	const char *missing = gi_layout_need(d, need, sizeof need / sizeof need[0], what,
 	                                     sizeof what);
 	if (!missing && gi_layout_type_size(d, hsd, &h->hsd_size) != 0)
 		missing = hsd;
-	/* one counter per size class */
-	if (!missing && (h->d_small.size != GI_NUM_SIZE_CLASSES * 8 ||
-	                 h->d_smallfree.size != GI_NUM_SIZE_CLASSES * 8))
-		missing = "runtime.heapStatsDelta.smallAllocCount[68]";
+	int64_t v;
+	if (!missing &&
+	    (GI_LAYOUT_CONST(d, &h->span_dead, "runtime.mSpanDead") != 0 ||
+	     GI_LAYOUT_CONST(d, &h->span_inuse, "runtime.mSpanInUse") != 0 ||
+	     GI_LAYOUT_CONST(d, &h->span_manual, "runtime.mSpanManual") != 0))
+		missing = "the constants runtime.mSpanDead, mSpanInUse, mSpanManual";
+	if (!missing && (GI_LAYOUT_CONST(d, &v, "runtime.pageSize") != 0 || v <= 0 || (v & (v - 1))))
+		missing = "the constant runtime.pageSize";
+	h->page_size = (uint64_t)v;
+	/* the memory limit's headroom: 3% (memoryLimitHeapGoalHeadroomPercent) but at least
+	 * memoryLimitMinHeapGoalHeadroom from Go 1.21; memoryLimitHeapGoalHeadroom before */
+	if (!missing && GI_LAYOUT_CONST(d, &h->headroom_pct,
+	                                "runtime.memoryLimitHeapGoalHeadroomPercent") == 0) {
+		if (GI_LAYOUT_CONST(d, &h->headroom_min, "runtime.memoryLimitMinHeapGoalHeadroom") != 0)
+			missing = "the constant runtime.memoryLimitMinHeapGoalHeadroom";
+	} else if (!missing) {
+		h->headroom_pct = 0;
+		if (GI_LAYOUT_CONST(d, &h->headroom_min, "runtime.memoryLimitHeapGoalHeadroom") != 0)
+			missing = "the constant runtime.memoryLimitHeapGoalHeadroomPercent";
+	}
+	/* one counter per size class: as many as the runtime's constant says, and as many as
+	 * every array the reader uses has */
+	if (!missing) {
+		h->ncls = (size_t)(h->d_small.size / 8);
+		h->nstats = h->hsd_size ? (size_t)(h->ms_stats.size / h->hsd_size) : 0;
+		const char *cname = NULL;
+		if (h->ncls < 2 || h->ncls > MAX_CLASSES || h->d_smallfree.size != h->d_small.size) {
+			snprintf(why, sizeof why, "runtime.heapStatsDelta.smallAllocCount (%llu bytes) "
+			         "and smallFreeCount (%llu) are not one counter per size class",
+			         (unsigned long long)h->d_small.size,
+			         (unsigned long long)h->d_smallfree.size);
+		} else if (gi_layout_const_of(d, (const char *const[]){"internal/runtime/gc.NumSizeClasses",
+		                                                       "runtime._NumSizeClasses", NULL},
+		                              &v, &cname) == 0 && (uint64_t)v != h->ncls) {
+			snprintf(why, sizeof why, "%s is %lld, but heapStatsDelta counts %zu size classes",
+			         cname, (long long)v, h->ncls);
+		} else if (!cname && !t->release_known) {
+			snprintf(why, sizeof why, "no constant internal/runtime/gc.NumSizeClasses");
+		} else if (h->nstats < 1 || h->nstats > 16 ||
+		           h->nstats * h->hsd_size != h->ms_stats.size) {
+			snprintf(why, sizeof why, "runtime.mstats.heapStats.stats is not an array of "
+			         "runtime.heapStatsDelta");
+		}
+		if (why[0])
+			missing = why;
+	}
 	if (missing) {
-		snprintf(err, errlen, "no layout for %s (%s)", missing, gi_layout_source(d));
+		snprintf(err, errlen, "%s%s (%s)", why[0] ? "" : "no layout for ", missing,
+		         gi_layout_source(d));
 		gi_heapreader_free(h);
 		return -ENOENT;
 	}
-	h->go_minor = t->go_minor;
+	h->nspc = h->ncls * 2;
 	h->have_limit_goal = gi_layout_field(d, gcc, "totalAlloc", &h->c_totalalloc) &&
 	                     gi_layout_field(d, gcc, "totalFree", &h->c_totalfree) &&
 	                     gi_layout_field(d, gcc, "mappedReady", &h->c_mapped) &&
@@ -151,7 +199,9 @@ int gi_heapreader_prepare(struct gi_target *t, struct gi_heapreader **out, char 
 	h->have_mcache = gi_layout_var(d, "runtime.allp", &h->a_allp, NULL) == 0 &&
 	                 gi_layout_field(d, "runtime.p", "mcache", &h->p_mcache) &&
 	                 gi_layout_field(d, "runtime.mcache", "alloc", &h->mc_alloc) &&
-	                 h->mc_alloc.size == NUM_SPAN_CLASSES * 8 &&
+	                 h->mc_alloc.size == h->nspc * 8 &&
+	                 (GI_LAYOUT_CONST(d, &v, "runtime.numSpanClasses") != 0 ||
+	                  (uint64_t)v == h->nspc) &&
 	                 gi_layout_field(d, "runtime.mcache", "tinyAllocs", &h->mc_tiny);
 
 	struct gi_field *sf[] = {&h->s_start, &h->s_npages, &h->s_nelems, &h->s_alloccount,
@@ -159,18 +209,26 @@ int gi_heapreader_prepare(struct gi_target *t, struct gi_heapreader **out, char 
 	                         &h->s_freeindex, &h->s_allocbits};
 	gi_fields_window(sf, sizeof sf / sizeof sf[0], &h->s_lo, &h->s_hi);
 
-	/* The size-class table: the target's own when its DWARF names it. */
+	/* The size-class table: the target's own (located in a stripped binary by the table's
+	 * content), else the copy the release's built-in table has. */
 	uint64_t a, sz;
-	uint8_t buf[GI_NUM_SIZE_CLASSES * 2];
-	h->class_size_builtin = true;
+	uint8_t buf[MAX_CLASSES * 2];
+	const struct gi_ltab *tab = gi_layout_table(d);
+	h->class_size = xcalloc(h->ncls, sizeof *h->class_size);
 	if ((gi_layout_var(d, "runtime.class_to_size", &a, &sz) == 0 ||
 	     gi_layout_var(d, "internal/runtime/gc.SizeClassToSize", &a, &sz) == 0) &&
-	    sz == sizeof buf && gi_remote_read(&t->mem, a, buf, sizeof buf) == 0) {
-		for (int i = 0; i < GI_NUM_SIZE_CLASSES; i++)
+	    sz == h->ncls * 2 && gi_remote_read(&t->mem, a, buf, h->ncls * 2) == 0) {
+		for (size_t i = 0; i < h->ncls; i++)
 			h->class_size[i] = (uint32_t)buf[2 * i] | (uint32_t)buf[2 * i + 1] << 8;
-		h->class_size_builtin = false;
+	} else if (tab && tab->nclass_size == h->ncls) {
+		for (size_t i = 0; i < h->ncls; i++)
+			h->class_size[i] = tab->class_size[i];
+		h->class_size_builtin = tab->from;
 	} else {
-		memcpy(h->class_size, gi_builtin_class_size, sizeof h->class_size);
+		snprintf(err, errlen, "the size-class table (class_to_size of %zu classes) was not "
+		         "found (%s)", h->ncls, gi_layout_source(d));
+		gi_heapreader_free(h);
+		return -ENOENT;
 	}
 
 	/* Scratch and arrays for the stop, sized from the span count now plus headroom and
@@ -192,7 +250,7 @@ int gi_heapreader_prepare(struct gi_target *t, struct gi_heapreader **out, char 
 	gi_scratch_alloc(&h->scratch, 16);
 	h->memstats = xcalloc(1, h->memstats_size);
 	h->gcc = xcalloc(1, h->gcc_size);
-	h->mcache_stride = NUM_SPAN_CLASSES * 8 + 8;
+	h->mcache_stride = h->nspc * 8 + 8;
 	*out = h;
 	return 0;
 }
@@ -411,9 +469,9 @@ int gi_heapreader_capture(struct gi_heapreader *h, struct gi_target *t, uint64_t
 					continue;
 				uint8_t *dst = h->mcaches + nm * h->mcache_stride;
 				pr2[nm * 2] = (struct gi_readreq){mc[i] + h->mc_alloc.off, dst,
-				                                  NUM_SPAN_CLASSES * 8, 0};
+				                                  h->nspc * 8, 0};
 				pr2[nm * 2 + 1] = (struct gi_readreq){mc[i] + h->mc_tiny.off,
-				                                      dst + NUM_SPAN_CLASSES * 8, 8, 0};
+				                                      dst + h->nspc * 8, 8, 0};
 				nm++;
 			}
 			if (nm) {
@@ -450,7 +508,7 @@ static uint64_t sfield(const struct gi_heapreader *h, const uint8_t *w, const st
 static uint64_t hsd_sum(const struct gi_heapreader *h, const struct gi_field *f, size_t idx)
 {
 	uint64_t v = 0;
-	for (int g = 0; g < 3; g++)
+	for (size_t g = 0; g < h->nstats; g++)
 		v += gi_le(h->memstats + h->ms_stats.off + g * h->hsd_size + f->off + idx * 8, 8);
 	return v;
 }
@@ -503,7 +561,7 @@ static void count_strings(struct gi_counts *c, const uint8_t *p, size_t n)
 static void sample_strings(struct gi_heapreader *h, struct gi_target *t, struct gi_heap *out)
 {
 	/* classes by bytes */
-	int order[GI_NUM_SIZE_CLASSES];
+	int *order = xcalloc(out->nclasses + 1, sizeof *order);
 	size_t n = 0;
 	for (size_t i = 0; i < out->nclasses; i++)
 		if (out->classes[i].objects)
@@ -516,16 +574,17 @@ static void sample_strings(struct gi_heapreader *h, struct gi_target *t, struct 
 			order[j - 1] = x;
 		}
 	/* The in-use spans of each class, as lists (one pass over the spans). */
-	size_t head[GI_NUM_SIZE_CLASSES];
-	for (int c = 0; c < GI_NUM_SIZE_CLASSES; c++)
+	size_t *head = xmalloc(h->ncls * sizeof *head);
+	for (size_t c = 0; c < h->ncls; c++)
 		head[c] = SIZE_MAX;
 	size_t *next = xmalloc((h->nspans + 1) * sizeof *next);
 	for (size_t i = h->nspans; i-- > 0;) {
 		const uint8_t *w = h->swin[i];
-		if (!w || sfield(h, w, &h->s_state) != SPAN_INUSE || !sfield(h, w, &h->s_alloccount))
+		if (!w || sfield(h, w, &h->s_state) != (uint64_t)h->span_inuse ||
+		    !sfield(h, w, &h->s_alloccount))
 			continue;
 		unsigned c = (unsigned)(sfield(h, w, &h->s_spanclass) >> 1);
-		if (c >= GI_NUM_SIZE_CLASSES)
+		if (c >= h->ncls)
 			continue;
 		next[i] = head[c];
 		head[c] = i;
@@ -566,6 +625,8 @@ static void sample_strings(struct gi_heapreader *h, struct gi_target *t, struct 
 	}
 	free(obj);
 	free(next);
+	free(head);
+	free(order);
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -635,9 +696,8 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 	struct gi_heap *o = &s->heap;
 	if (!h || !h->captured)
 		return;
-	struct gi_heap_class cl[GI_NUM_SIZE_CLASSES];
-	memset(cl, 0, sizeof cl);
-	for (int c = 0; c < GI_NUM_SIZE_CLASSES; c++) {
+	struct gi_heap_class *cl = xcalloc(h->ncls, sizeof *cl);
+	for (size_t c = 0; c < h->ncls; c++) {
 		cl[c].cls = c;
 		cl[c].size = h->class_size[c];
 	}
@@ -652,14 +712,14 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 			continue;
 		}
 		o->spans_total++;
-		unsigned st = (unsigned)sfield(h, w, &h->s_state);
+		uint64_t st = sfield(h, w, &h->s_state);
 		uint64_t npages = sfield(h, w, &h->s_npages);
-		if (st == SPAN_MANUAL) {
+		if (st == (uint64_t)h->span_manual) {
 			o->spans_manual++;
 			o->manual_pages += npages;
 			continue;
 		}
-		if (st != SPAN_INUSE) {
+		if (st != (uint64_t)h->span_inuse) {
 			o->spans_dead++;
 			continue;
 		}
@@ -667,8 +727,8 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 		sorted[nsorted][0] = h->spanptrs[i];
 		sorted[nsorted++][1] = i;
 		unsigned spc = (unsigned)sfield(h, w, &h->s_spanclass);
-		int c = (int)(spc >> 1);
-		if (c >= GI_NUM_SIZE_CLASSES)
+		size_t c = spc >> 1;
+		if (c >= h->ncls)
 			continue;
 		uint64_t ac = sfield(h, w, &h->s_alloccount);
 		uint64_t elem = sfield(h, w, &h->s_elemsize);
@@ -682,7 +742,7 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 			o->large_hist[large_bucket(elem)]++;
 		o->walk_objects += ac;
 		o->walk_bytes += ac * elem;
-		o->walk_inuse_bytes += npages * PAGE_SIZE_GO;
+		o->walk_inuse_bytes += npages * h->page_size;
 	}
 	qsort(sorted, nsorted, 16, u64_cmp);
 
@@ -693,7 +753,7 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 	uint64_t tfree = hsd_sum(h, &h->d_largefree, 0);
 	cl[0].mallocs = nmalloc;
 	cl[0].frees = nfree;
-	for (int c = 1; c < GI_NUM_SIZE_CLASSES; c++) {
+	for (size_t c = 1; c < h->ncls; c++) {
 		cl[c].mallocs = hsd_sum(h, &h->d_small, c);
 		cl[c].frees = hsd_sum(h, &h->d_smallfree, c);
 	}
@@ -701,8 +761,8 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 	/* The flush: what cached spans allocated since they were cached, and tiny counts. */
 	for (size_t p = 0; h->have_mcache && p < h->nps; p++) {
 		const uint8_t *mc = h->mcaches + p * h->mcache_stride;
-		tiny += gi_le(mc + NUM_SPAN_CLASSES * 8, 8);
-		for (int spc = 0; spc < NUM_SPAN_CLASSES; spc++) {
+		tiny += gi_le(mc + h->nspc * 8, 8);
+		for (size_t spc = 0; spc < h->nspc; spc++) {
 			uint64_t sa = gi_le(mc + spc * 8, 8);
 			if (!sa)
 				continue;
@@ -712,8 +772,8 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 			const uint8_t *w = h->swin[hit[1]];
 			int64_t used = (int64_t)sfield(h, w, &h->s_alloccount) -
 			               (int64_t)sfield(h, w, &h->s_acbc);
-			int c = (int)(sfield(h, w, &h->s_spanclass) >> 1);
-			if (used > 0 && c > 0 && c < GI_NUM_SIZE_CLASSES) {
+			size_t c = sfield(h, w, &h->s_spanclass) >> 1;
+			if (used > 0 && c > 0 && c < h->ncls) {
 				cl[c].mallocs += (uint64_t)used;
 				o->unflushed_objects += (uint64_t)used;
 				o->unflushed_bytes += (uint64_t)used * sfield(h, w, &h->s_elemsize);
@@ -721,13 +781,13 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 		}
 	}
 	free(sorted);
-	for (int c = 1; c < GI_NUM_SIZE_CLASSES; c++) {
+	for (size_t c = 1; c < h->ncls; c++) {
 		nmalloc += cl[c].mallocs;
 		nfree += cl[c].frees;
 		talloc += cl[c].mallocs * h->class_size[c];
 		tfree += cl[c].frees * h->class_size[c];
 	}
-	for (int c = 0; c < GI_NUM_SIZE_CLASSES; c++)
+	for (size_t c = 0; c < h->ncls; c++)
 		cl[c].have_counts = true;
 	o->mallocs = nmalloc + tiny;
 	o->frees = nfree + tiny;
@@ -767,10 +827,11 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 			limgoal = marked;
 		} else {
 			limgoal = lim - (nonheap + over);
-			/* headroom: 1 MiB through 1.20; 3% but at least 1 MiB from 1.21 */
-			uint64_t room = 1u << 20;
-			if (h->go_minor >= 21 && limgoal / 100 * 3 > room)
-				room = limgoal / 100 * 3;
+			/* headroom: memoryLimitHeapGoalHeadroom through 1.20; from 1.21
+			 * memoryLimitHeapGoalHeadroomPercent, at least memoryLimitMinHeapGoalHeadroom */
+			uint64_t room = (uint64_t)h->headroom_min;
+			if (h->headroom_pct > 0 && limgoal / 100 * (uint64_t)h->headroom_pct > room)
+				room = limgoal / 100 * (uint64_t)h->headroom_pct;
 			limgoal = (limgoal < room || limgoal - room < room) ? room : limgoal - room;
 			if (limgoal < marked)
 				limgoal = marked;
@@ -792,15 +853,18 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 	}
 	o->next_gc = goal;
 	/* Classes that have anything. */
-	o->classes = xcalloc(GI_NUM_SIZE_CLASSES, sizeof *o->classes);
-	for (int c = 0; c < GI_NUM_SIZE_CLASSES; c++)
+	o->classes = xcalloc(h->ncls, sizeof *o->classes);
+	for (size_t c = 0; c < h->ncls; c++)
 		if (cl[c].spans || cl[c].mallocs != cl[c].frees)
 			o->classes[o->nclasses++] = cl[c];
+	free(cl);
 	o->available = true;
+	o->size_class_count = h->ncls;
 	o->has_inuse = o->has_objects = o->has_stack = o->has_classes = true;
 	if (h->class_size_builtin)
 		gi_snapshot_add_warning(s, "heap: the size-class table was not found in the "
-		                           "target; the one of Go 1.19-1.26 was used");
+		                           "target; the built-in table's, from %s, was used",
+		                        h->class_size_builtin);
 	if (unread)
 		gi_snapshot_add_warning(s, "heap: %llu span descriptors could not be read: the size "
 		                           "classes leave them out", (unsigned long long)unread);

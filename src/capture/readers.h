@@ -53,9 +53,27 @@ void gi_heapreader_analyze(struct gi_heapreader *h, struct gi_target *t, struct 
 void gi_heapreader_free(struct gi_heapreader *h);
 
 /* ---- memprof.c: the runtime's heap profile ---- */
+/* The heap profile's bucket and record, as the release lays them out. */
+#define GI_MEMPROF_MAX_FUTURE 8  /* memRecord.future has 3 cycles; a bound on what is believed */
+struct gi_memprof_shape {
+	/* runtime.bucket: its size (where the stack starts) and members; the memProfile type */
+	uint64_t hdr, b_allnext, b_typ, b_size, b_nstk, memprofile;
+	/* runtime.memRecord after the stack: active and nfuture cycles of cyc bytes ... */
+	uint64_t rec, rec_active, rec_future, cyc, nfuture;
+	/* ... each runtime.memRecordCycle {allocs, frees[, alloc_bytes, free_bytes]}: without
+	 * the bytes (Go 1.27 on) they are the counts times bucket.size */
+	uint64_t c_allocs, c_frees, c_abytes, c_fbytes;
+	bool bytes_recorded;
+};
+/* From the layouts, every member checked: 0, or -ENOTSUP with err naming the fact that is
+ * missing or has a shape goinspect does not know. */
+int gi_memprof_shape(struct gi_layout *d, struct gi_memprof_shape *s, char *err, size_t errlen);
 struct gi_profreader;
-/* Before the stop: where the heap profile's globals are; -ENOENT when they cannot be found. */
-int gi_profreader_prepare(struct gi_target *t, struct gi_profreader **out);
+/* Before the stop: where the heap profile's globals are, and the shapes of its buckets and
+ * records. -ENOENT when the globals cannot be found, -ENOTSUP for a record shape goinspect does
+ * not know; err says which. */
+int gi_profreader_prepare(struct gi_target *t, struct gi_profreader **out, char *err,
+                          size_t errlen);
 /* After the stop: the runtime's heap profile as runtime.MemProfile would return it, every
  * site symbolized with pcln (may be NULL). */
 void gi_profreader_read(struct gi_profreader *m, struct gi_target *t, struct gi_pcln *pcln,

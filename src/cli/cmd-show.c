@@ -68,9 +68,9 @@ int gi_cmd_show(int argc, char **argv)
 		case GI_OPT_STRINGS: {
 			char *end;
 			long n = strtol(v, &end, 10);
-			if (*end || end == v || n < 0 || n >= GI_NUM_SIZE_CLASSES) {
-				rc = gi_usage_error(usage, "bad --strings '%s' (a size class, 0 to %d)", v,
-				                    GI_NUM_SIZE_CLASSES - 1);
+			if (*end || end == v || n < 0 || n > 65535) {
+				rc = gi_usage_error(usage, "bad --strings '%s' (a size class: a number, 0 "
+				                           "for large objects)", v);
 				goto out;
 			}
 			ro.strings_class = (int)n;

@@ -1,9 +1,11 @@
-/* dwarf.c: runtime globals and struct layouts from the target's DWARF (libdw).
+/* dwarf.c: runtime globals, struct layouts and constants from the target's DWARF (libdw).
  *
  * Go emits no name index, so the top-level DIEs of every compile unit are walked once and the
- * ones whose names start with "runtime." or "runtime/pprof." (types and variables) are kept in a
- * sorted table.
+ * ones of the runtime's packages (runtime, runtime/..., internal/runtime/..., internal/abi:
+ * variables, types, constants and functions) are kept in a sorted table.
  * Struct members are looked up by dotted path ("gFree.stack.size"), following typedefs.
+ * Constants are the DW_TAG_constant entries Go writes for package-level integer constants
+ * ("runtime._Gwaiting", "internal/abi.FuncIDWrapper").
  */
 #include "goruntime/goruntime.h"
 
@@ -58,14 +60,19 @@ int gi_dwarf_open(struct gi_elf *e, struct gi_dwarf **out, char *err, size_t err
 			do {
 				int tag = dwarf_tag(&child);
 				if (tag != DW_TAG_variable && tag != DW_TAG_structure_type &&
-				    tag != DW_TAG_typedef)
+				    tag != DW_TAG_typedef && tag != DW_TAG_constant &&
+				    tag != DW_TAG_subprogram)
 					continue;
 				const char *name = dwarf_diename(&child);
-				/* the runtime, runtime/pprof, and the size-class tables
-				 * (internal/runtime/gc, 1.25+) */
+				/* the runtime and its packages: runtime/pprof, internal/runtime/gc
+				 * (the size classes from 1.25), internal/runtime/pprof/label (1.26),
+				 * internal/abi (the function table's constants from 1.21) */
 				if (!name || (strncmp(name, "runtime.", 8) != 0 &&
-				              strncmp(name, "runtime/pprof.", 14) != 0 &&
-				              strncmp(name, "internal/runtime/gc.", 20) != 0))
+				              strncmp(name, "runtime/", 8) != 0 &&
+				              strncmp(name, "internal/runtime/", 17) != 0 &&
+				              strncmp(name, "internal/abi.", 13) != 0))
+					continue;
+				if (tag == DW_TAG_subprogram && strncmp(name, "runtime.", 8) != 0)
 					continue;
 				GI_GROW(d->e, d->n, d->cap);
 				d->e[d->n++] = (struct entry){name, dwarf_dieoffset(&child), tag};
@@ -247,4 +254,38 @@ int gi_dwarf_walk(struct gi_dwarf *d, const char *type, gi_dwarf_member_cb cb, v
 	if (!find_type(d, type, &cur))
 		return -ENOENT;
 	return walk_members(&cur, "", 0, 0, cb, arg);
+}
+
+int gi_dwarf_const(struct gi_dwarf *d, const char *name, int64_t *value)
+{
+	Dwarf_Die die;
+	Dwarf_Attribute at;
+	Dwarf_Sword v;
+	if (!d || !lookup(d, name, DW_TAG_constant, DW_TAG_constant, &die) ||
+	    !dwarf_attr(&die, DW_AT_const_value, &at) || dwarf_formsdata(&at, &v) != 0)
+		return -ENOENT;
+	if (value)
+		*value = v;
+	return 0;
+}
+
+int gi_dwarf_func_results(struct gi_dwarf *d, const char *name, int *n)
+{
+	Dwarf_Die die, c;
+	if (!d || !lookup(d, name, DW_TAG_subprogram, DW_TAG_subprogram, &die))
+		return -ENOENT;
+	*n = 0;
+	if (dwarf_child(&die, &c) != 0)
+		return 0;
+	do {
+		/* Go marks a function's results as formal parameters with
+		 * DW_AT_variable_parameter set */
+		Dwarf_Attribute at;
+		bool out = false;
+		if (dwarf_tag(&c) == DW_TAG_formal_parameter &&
+		    dwarf_attr(&c, DW_AT_variable_parameter, &at) && dwarf_formflag(&at, &out) == 0 &&
+		    out)
+			(*n)++;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
 }

@@ -36,13 +36,44 @@ bool gi_func_is_runtime(const char *func, int go_minor)
 	if (!func)
 		return false;
 	return !strncmp(func, "runtime.", 8) ||
-	       ((go_minor == 0 || go_minor >= 24) && !strncmp(func, "internal/runtime/", 17));
+	       ((go_minor == 0 || gi_go_rule(GI_RULE_PPROF_HIDES_INTERNAL_RUNTIME, go_minor)) &&
+	        !strncmp(func, "internal/runtime/", 17));
 }
 
-char *gi_func_name_for_print(const char *name)
+/* runtime.funcNamePiecesForPrint, in its two forms: with three results (Go 1.21 on), the type
+ * arguments between the first '[' and the last ']' become "[...]"; with five (a generic
+ * method of a generic type, Go 1.27 on), "T[...].M[...]" when the interior is "...]M[...".
+ * Without it (Go 1.19, 1.20), the runtime prints the function table's name as it is. */
+char *gi_func_name_for_print(const char *name, int pieces)
 {
 	const char *i = strchr(name, '['), *j = strrchr(name, ']');
-	if (!i || !j || j <= i)
+	if (pieces < 3 || !i || !j || j <= i)
 		return xstrdup(name);
-	return xasprintf("%.*s[...]%s", (int)(i - name), name, j + 1);
+	const char *in = i + 1;
+	size_t inlen = (size_t)(j - in);
+	if (pieces < 5 || !memchr(in, '[', inlen))
+		return xasprintf("%.*s[...]%s", (int)(i - name), name, j + 1);
+	/* the interior has a '[': find "]" then "[" at depth 0 (i.e. "...]___[...") */
+	int depth = 1;
+	ptrdiff_t rbr = -1, lbr = -1;
+	for (size_t k = 0; k < inlen; k++) {
+		if (in[k] == '[') {
+			if (++depth != 1)
+				continue;
+			lbr = (ptrdiff_t)k;
+			break;
+		}
+		if (in[k] == ']') {
+			if (--depth < 0)
+				break;
+			if (depth == 0)
+				rbr = (ptrdiff_t)k;
+		}
+	}
+	if (depth == 1 && rbr >= 0 && lbr > rbr)
+		return xasprintf("%.*s[...]%.*s[...]%s", (int)(i - name), name, (int)(lbr - rbr - 1),
+		                 in + rbr + 1, j + 1);
+	if (depth == 1 && rbr == -1 && lbr == -1)
+		return xasprintf("%.*s[...]%s", (int)(i - name), name, j + 1);
+	return xstrdup(name);  /* malformed: the whole name */
 }

@@ -4,10 +4,12 @@
  *  1. The pclntab header (pcHeader) is found by section name or by its magic; moduledata is the
  *     one word-aligned place in the data that points to it (Go 1.26 keeps moduledata in a
  *     section of its own, .go.module, and leaves pcHeader.textStart zero: moduledata.text is
- *     used instead). It is looked for in the live process, where PIE pointers are relocated.
+ *     used instead), its members where the release's table says (Go 1.27 moved gofunc and
+ *     etypes). It is looked for in the live process, where PIE pointers are relocated.
  *  2. The release's built-in table is checked against the binary's own type descriptors of the
- *     types the runtime allocates (g, m, p, mspan, sudog, hchan); a table that does not fit
- *     is refused (see check_descriptors).
+ *     types the runtime allocates (g, m, p, mspan, sudog, hchan, mcache) and of the function
+ *     table's (moduledata, _func, pcHeader); a table that does not fit is refused (see
+ *     check_descriptors).
  *  3. Runtime functions are found by name in the function table, and their code (copied from
  *     the live process) is disassembled with capstone for RIP-relative operands: a recipe per
  *     global says which operand of which function holds it. Struct members are located with
@@ -41,6 +43,7 @@ struct ref {
 struct ctx {
 	struct gi_target *t;
 	const struct gi_ltab *tab;
+	const struct gi_pcln_layout *pl;  /* moduledata's layout, from the table */
 	struct gi_pcln *pcln;
 	csh cs;
 	uint64_t md;             /* runtime.firstmoduledata (runtime address) */
@@ -107,17 +110,20 @@ static size_t pcheader_candidates(struct gi_elf *e, uint64_t *out, size_t max)
 
 static bool moduledata_ok(struct ctx *c, uint64_t md, uint64_t pch)
 {
-	uint8_t h[264];
-	if (gi_remote_read(&c->t->mem, md, h, sizeof h) != 0 || gi_le64(h) != pch)
+	const struct gi_pcln_layout *pl = c->pl;
+	uint8_t h[1024];
+	if (pl->md_size > sizeof h || gi_remote_read(&c->t->mem, md, h, pl->md_size) != 0 ||
+	    gi_le64(h + pl->md_pcheader) != pch)
 		return false;
-	uint64_t minpc = gi_le64(h + 160), maxpc = gi_le64(h + 168), text = gi_le64(h + 176),
-	         etext = gi_le64(h + 184);
-	uint64_t ftab = gi_le64(h + 128), nftab = gi_le64(h + 136), nfn = gi_le64(h + 16);
+	uint64_t minpc = gi_le64(h + pl->md_minpc), maxpc = gi_le64(h + pl->md_maxpc),
+	         text = gi_le64(h + pl->md_text), etext = gi_le64(h + pl->md_etext);
+	uint64_t ftab = gi_le64(h + pl->md_ftab), nftab = gi_le64(h + pl->md_ftab + 8),
+	         nfn = gi_le64(h + pl->md_funcnametab + 8);
 	if (!(text && text <= minpc && minpc < maxpc && maxpc <= etext) || !ftab || nftab < 2 ||
-	    !nfn || gi_le64(h + 8) < pch)
+	    !nfn || gi_le64(h + pl->md_funcnametab) < pch)
 		return false;
 	for (int i = 0; i < 4; i++) {  /* noptrdata, data, bss, noptrbss: [start, end) pairs */
-		uint64_t s = gi_le64(h + 192 + 16 * i), e = gi_le64(h + 200 + 16 * i);
+		uint64_t s = gi_le64(h + pl->md_data[2 * i]), e = gi_le64(h + pl->md_data[2 * i + 1]);
 		if (e < s || e - s > (1ull << 34))
 			return false;
 		c->ranges[i][0] = s;
@@ -356,7 +362,9 @@ static int check_descriptors(struct ctx *c, char *checked, size_t checkedlen, ch
 	int rc = 0;
 	if (gi_remote_read(&c->t->mem, types, buf, n) == 0) {
 		static const char *const list[] = {"runtime.g", "runtime.m", "runtime.p",
-		                                   "runtime.mspan", "runtime.sudog", "runtime.hchan"};
+		                                   "runtime.mspan", "runtime.sudog", "runtime.hchan",
+		                                   "runtime.moduledata", "runtime._func",
+		                                   "runtime.pcHeader", "runtime.mcache"};
 		for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
 			int r = check_descriptor(c, buf, n, types, list[i], err, errlen);
 			if (r < 0) {
@@ -530,7 +538,7 @@ static void find_mheap(struct ctx *c)
 }
 
 /* gcphase: gcSweep's first operand, the load of its check that the phase is off, followed by
- * the lea of mheap_ (mheap_.lock), in every release from 1.19 to 1.26. It must hold a phase:
+ * the lea of mheap_ (mheap_.lock), in every release from 1.19 to 1.27. It must hold a phase:
  * _GCoff, _GCmark or _GCmarktermination (setGCPhase, which only stores it, is inlined). */
 static void find_gcphase(struct ctx *c)
 {
@@ -544,28 +552,32 @@ static void find_gcphase(struct ctx *c)
 }
 
 /* class_to_size (internal/runtime/gc.SizeClassToSize from 1.25): an initialised array of
- * uint16 in the module's noptrdata, found by its content, the table every release from 1.19
- * to 1.26 has. Found means the target's table is that one; a runtime with other size classes
- * is not matched, and the heap reader then says it used the built-in table. */
+ * uint16 in the module's noptrdata, found by its content, the one the built-in table of the
+ * release has (taken from a build's data). Found means the target's table is that one; a
+ * runtime with other size classes is not matched, and the heap reader then says it used the
+ * built-in table. */
 static void find_class_sizes(struct ctx *c)
 {
 	const char *name = gi_ltab_var_size(c->tab, "internal/runtime/gc.SizeClassToSize", NULL) == 0
 	                           ? "internal/runtime/gc.SizeClassToSize"
 	                           : "runtime.class_to_size";
-	uint8_t want[GI_NUM_SIZE_CLASSES * 2];
-	for (int i = 0; i < GI_NUM_SIZE_CLASSES; i++) {
-		want[2 * i] = (uint8_t)gi_builtin_class_size[i];
-		want[2 * i + 1] = (uint8_t)(gi_builtin_class_size[i] >> 8);
+	uint8_t want[1024];
+	size_t nwant = c->tab->nclass_size * 2;
+	if (nwant < 4 || nwant > sizeof want)
+		return;
+	for (size_t i = 0; i < c->tab->nclass_size; i++) {
+		want[2 * i] = (uint8_t)c->tab->class_size[i];
+		want[2 * i + 1] = (uint8_t)(c->tab->class_size[i] >> 8);
 	}
 	uint64_t lo = c->ranges[0][0], hi = c->ranges[0][1];  /* noptrdata */
 	const size_t chunk = 1 << 20;
-	uint8_t *buf = xmalloc(chunk + sizeof want);
+	uint8_t *buf = xmalloc(chunk + nwant);
 	for (uint64_t a = lo & ~1ull; a < hi; a += chunk) {
-		size_t len = hi - a > chunk + sizeof want ? chunk + sizeof want : (size_t)(hi - a);
-		if (len < sizeof want || gi_remote_read(&c->t->mem, a, buf, len) != 0)
+		size_t len = hi - a > chunk + nwant ? chunk + nwant : (size_t)(hi - a);
+		if (len < nwant || gi_remote_read(&c->t->mem, a, buf, len) != 0)
 			break;
-		for (size_t i = 0; i + sizeof want <= len; i += 2)
-			if (buf[i] == 0 && buf[i + 2] == 8 && !memcmp(buf + i, want, sizeof want)) {
+		for (size_t i = 0; i + nwant <= len; i += 2)
+			if (buf[i] == want[0] && buf[i + 2] == want[2] && !memcmp(buf + i, want, nwant)) {
 				report(c, name, a + i);
 				free(buf);
 				return;
@@ -688,7 +700,7 @@ static void find_wait_reasons(struct ctx *c)
  * schedinit from Go 1.20; in the package's initialisation of MemProfileRate in 1.19).
  * Checked: 0 or 1, and 1 only with the rate 0.
  * mbuckets: the first word mProf_FlushLocked loads (the bucket list's head). Checked: nil, or
- * a memory-profile bucket (typ 1, at most 1024 frames).
+ * a memory-profile bucket (bucket.typ is the constant memProfile, at most 1024 frames).
  * mProfCycle: the first word mProf_Flush touches (mProfCycle.setFlushed). Checked: in the
  * module's data. */
 static void find_memprof(struct ctx *c)
@@ -721,13 +733,18 @@ static void find_memprof(struct ctx *c)
 			found = true;
 		}
 	}
+	uint64_t off_typ, off_nstk, typ, nstk;
+	int64_t memprofile;
 	n = refs_of(c, "runtime.mProf_FlushLocked", r, MAX_REFS);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t head = 1, hdr[6];
+	for (size_t i = 0; i < n && mem_off(c, "runtime.bucket", "typ", &off_typ) &&
+	                   mem_off(c, "runtime.bucket", "nstk", &off_nstk) &&
+	                   gi_ltab_const(c->tab, "runtime.memProfile", &memprofile) == 0; i++) {
+		uint64_t head = 1;
 		if (!in_data(c, r[i].addr, 8) || gi_remote_read_u64(&c->t->mem, r[i].addr, &head) != 0)
 			continue;
-		if (!head || (gi_remote_read(&c->t->mem, head, hdr, sizeof hdr) == 0 && hdr[2] == 1 &&
-		              hdr[5] <= 1024))
+		if (!head || (gi_remote_read_u64(&c->t->mem, head + off_typ, &typ) == 0 &&
+		              gi_remote_read_u64(&c->t->mem, head + off_nstk, &nstk) == 0 &&
+		              typ == (uint64_t)memprofile && nstk <= 1024))
 			report(c, "runtime.mbuckets", r[i].addr);
 		break;
 	}
@@ -739,10 +756,11 @@ static void find_memprof(struct ctx *c)
 		}
 }
 
-int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab, gi_globals_cb cb,
-                      void *arg, char *checked, size_t checkedlen, char *err, size_t errlen)
+int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab,
+                      const struct gi_pcln_layout *pl, gi_globals_cb cb, void *arg,
+                      char *checked, size_t checkedlen, char *err, size_t errlen)
 {
-	struct ctx c = {.t = t, .tab = tab, .cb = cb, .arg = arg};
+	struct ctx c = {.t = t, .tab = tab, .pl = pl, .cb = cb, .arg = arg};
 	c.md = find_moduledata(&c, err, errlen);
 	if (!c.md)
 		return -ENOENT;
@@ -752,7 +770,7 @@ int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab, gi_globals
 		         tab->go_minor, derr);
 		return -ENOTSUP;
 	}
-	int r = gi_pcln_load(&t->mem, c.md, &c.pcln, err, errlen);
+	int r = gi_pcln_load(&t->mem, c.md, pl, &c.pcln, err, errlen);
 	if (r < 0)
 		return r;
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &c.cs) != CS_ERR_OK) {

@@ -16,10 +16,31 @@
 #include "target/target.h"
 
 /* ---- version.c: the releases goinspect reads ---- */
-#define GI_GO_MIN_MINOR 19
-#define GI_GO_MAX_MINOR 26
-/* go1.MINOR is a release goinspect reads. */
-bool gi_go_supported(int major, int minor);
+/* GI_GO_MIN_MINOR, GI_GO_MAX_MINOR and GI_GO_RELEASES: the releases goinspect knows, made by
+ * the build from scripts/go-releases. */
+#include "goruntime/releases.h"
+/* What goinspect makes of a Go release. */
+enum gi_go_release {
+	GI_GO_UNSUPPORTED,  /* older than GI_GO_MIN_MINOR, or not Go 1: refused */
+	GI_GO_KNOWN,        /* a release goinspect has a table and rules for */
+	GI_GO_NEWER,        /* newer than the newest known: read only from the binary's DWARF,
+	                     * with every fact checked, or refused */
+};
+enum gi_go_release gi_go_release_of(int major, int minor);
+/* The newest release goinspect knows: GI_GO_MAX_MINOR, unless the test hook hide-release=N
+ * makes it forget N and later (their tables and rules), as if they were not out yet. */
+int gi_go_newest_known(void);
+/* What the runtime does that neither DWARF nor the layouts say, each by the release that
+ * began it; a release newer than the newest known follows the newest known one. */
+enum gi_go_rule {
+	GI_RULE_PPROF_HIDES_INTERNAL_RUNTIME,  /* runtime/pprof hides leading internal/runtime/
+	                                        * frames of heap profile stacks, as runtime. ones */
+	GI_RULE_PREEMPT_IS_INJECTED,           /* tracebacks take the frame under asyncPreempt
+	                                        * and debugCallV2 at its exact pc, as under
+	                                        * sigpanic (isInjectedCall) */
+	GI_RULE_COUNT
+};
+bool gi_go_rule(enum gi_go_rule r, int minor);
 
 /* ---- buildinfo.c ---- */
 struct gi_buildinfo {
@@ -49,18 +70,36 @@ bool gi_func_is_io_plumbing(const char *func);
 /* A function of the runtime itself: package runtime, and internal/runtime/... (which the
  * runtime's heap profile treats as runtime from Go 1.24 on: go_minor 0 means any release). */
 bool gi_func_is_runtime(const char *func, int go_minor);
-/* The name as the runtime prints it: a generic function's type arguments become "[...]"
- * (runtime.funcNameForPrint). Newly allocated. */
-char *gi_func_name_for_print(const char *name);
+/* The name as the runtime prints it (runtime.funcNameForPrint): a generic function's type
+ * arguments become "[...]". pieces is how many results the release's
+ * runtime.funcNamePiecesForPrint has (gi_layout_name_pieces): 0 (none: the name as it is), 3,
+ * or 5 (generic methods: "T[...].M[...]"). Newly allocated. */
+char *gi_func_name_for_print(const char *name, int pieces);
 
 /* ---- status.c: goroutine statuses (runtime2.go) ---- */
-enum {
-	GI_G_IDLE = 0, GI_G_RUNNABLE, GI_G_RUNNING, GI_G_SYSCALL, GI_G_WAITING, GI_G_MORIBUND,
-	GI_G_DEAD, GI_G_ENQUEUE, GI_G_COPYSTACK, GI_G_PREEMPTED, GI_G_LEAKED, GI_G_DEADEXTRA,
-	GI_G_SCAN = 0x1000,
+/* The statuses readers tell apart, each the runtime's constant runtime._G<name>. */
+enum gi_gs {
+	GI_GS_IDLE, GI_GS_RUNNABLE, GI_GS_RUNNING, GI_GS_SYSCALL, GI_GS_WAITING, GI_GS_DEAD,
+	GI_GS_COPYSTACK, GI_GS_PREEMPTED,  /* every release */
+	GI_GS_LEAKED, GI_GS_DEADEXTRA,     /* Go 1.26 on */
+	GI_GS_COUNT
 };
+struct gi_gstatus {
+	int64_t v[GI_GS_COUNT];  /* each status's value; -1: not in this release */
+	uint32_t scan;           /* the _Gscan bit */
+	char **words;            /* gStatusStrings: the word the runtime prints, by value */
+	size_t nwords;
+};
+struct gi_layout;
+/* The statuses of the target's release, from its layouts (its own gStatusStrings read through
+ * m, with DWARF). 0, or -errno with err saying which fact is missing or differs. */
+int gi_gstatus_load(struct gi_layout *l, struct gi_remote *m, struct gi_gstatus *st, char *err,
+                    size_t errlen);
+void gi_gstatus_free(struct gi_gstatus *st);
+/* Is v (without the scan bit) the status which? */
+bool gi_gstatus_is(const struct gi_gstatus *st, uint32_t v, enum gi_gs which);
 /* The word the runtime prints for a status (gStatusStrings), "???" when unknown. */
-const char *gi_gstatus_word(unsigned st);
+const char *gi_gstatus_word(const struct gi_gstatus *st, uint32_t v);
 /* Is a goroutine's status key (a wait reason, or a status word for the others, as the
  * snapshot's by_status names them) a wait: blocked, rather than running, runnable, in a
  * system call or being moved? */
@@ -71,6 +110,9 @@ struct gi_layout;
 struct gi_target {
 	int pid;
 	int go_major, go_minor;
+	bool release_known;     /* a release goinspect knows (gi_go_release_of): else everything
+	                         * is read from the binary's DWARF, and a fact that cannot be had
+	                         * or does not fit refuses the target */
 	uint64_t bias;          /* load bias: runtime address = link-time address + bias */
 	struct gi_elf *elf;
 	struct gi_elf *debug;   /* --debuginfo: DWARF from an unstripped copy of the same build */
@@ -95,6 +137,12 @@ int gi_dwarf_member(struct gi_dwarf *d, const char *type, const char *path,
  * a non-zero return. */
 typedef int (*gi_dwarf_member_cb)(void *arg, const char *path, uint64_t off, uint64_t size);
 int gi_dwarf_walk(struct gi_dwarf *d, const char *type, gi_dwarf_member_cb cb, void *arg);
+/* Value of a package-level integer constant (DW_TAG_constant), e.g. "runtime._Gwaiting".
+ * 0 or -ENOENT. */
+int gi_dwarf_const(struct gi_dwarf *d, const char *name, int64_t *value);
+/* How many results a runtime function declares (e.g. "runtime.funcNamePiecesForPrint").
+ * 0 or -ENOENT. */
+int gi_dwarf_func_results(struct gi_dwarf *d, const char *name, int *n);
 void gi_dwarf_close(struct gi_dwarf *d);
 
 /* ---- ltab.c, layouts-table.c: the built-in tables ---- */
@@ -102,6 +150,7 @@ void gi_dwarf_close(struct gi_dwarf *d);
 struct gi_ltab_type { const char *name; uint32_t size; };  /* size 0: not in this release */
 struct gi_ltab_member { int type; const char *path; uint32_t off, size; };  /* type: index */
 struct gi_ltab_var { const char *name; uint32_t size; };
+struct gi_ltab_const { const char *name; int64_t value; };
 struct gi_ltab {
 	int go_minor;
 	const char *from;  /* the toolchain whose build's DWARF the table was taken from */
@@ -111,21 +160,25 @@ struct gi_ltab {
 	size_t nmembers;
 	const struct gi_ltab_var *vars;
 	size_t nvars;
+	const struct gi_ltab_const *consts;  /* DW_TAG_constant entries */
+	size_t nconsts;
+	const uint16_t *class_size;          /* the release's class_to_size, from the build's data */
+	size_t nclass_size;
+	const char *const *gstatus;          /* gStatusStrings: the status words, by value */
+	size_t ngstatus;
+	int name_pieces;                     /* results of runtime.funcNamePiecesForPrint (0: none) */
 };
-extern const struct gi_ltab gi_ltabs[];
+extern const struct gi_ltab *const gi_ltabs[];
 extern const size_t gi_nltabs;
-/* The table for a Go minor release, NULL if there is none. */
+/* The table for a Go minor release, NULL if there is none (or the release is hidden by the
+ * test hook hide-release). */
 const struct gi_ltab *gi_ltab_find(int go_minor);
 /* Lookups in one table. 0 or -ENOENT. */
 int gi_ltab_member(const struct gi_ltab *t, const char *type, const char *path, uint64_t *off,
                    uint64_t *size);
 int gi_ltab_type_size(const struct gi_ltab *t, const char *type, uint64_t *size);
 int gi_ltab_var_size(const struct gi_ltab *t, const char *name, uint64_t *size);
-
-/* The size classes (runtime/sizeclasses.go; internal/runtime/gc from 1.25): their number and
- * class_to_size, the same in every release from 1.19 to 1.26. */
-#define GI_NUM_SIZE_CLASSES 68
-extern const uint32_t gi_builtin_class_size[GI_NUM_SIZE_CLASSES];
+int gi_ltab_const(const struct gi_ltab *t, const char *name, int64_t *value);
 
 /* ---- layout.c ---- */
 /* Where the runtime's globals are and how its structs are laid out; every reader of runtime
@@ -140,6 +193,26 @@ int gi_layout_var(struct gi_layout *l, const char *name, uint64_t *addr, uint64_
 int gi_layout_member(struct gi_layout *l, const char *type, const char *path, uint64_t *off,
                      uint64_t *size);
 int gi_layout_type_size(struct gi_layout *l, const char *type, uint64_t *size);
+/* A constant of the runtime, "runtime._Gwaiting": DWARF's DW_TAG_constant, or the table's copy
+ * of it. 0 or -ENOENT. */
+int gi_layout_const(struct gi_layout *l, const char *name, int64_t *value);
+/* The first constant of names (NULL-terminated: one constant under the names it had in
+ * different releases) that the layouts have; its name in *found when found is not NULL.
+ * 0 or -ENOENT. */
+int gi_layout_const_of(struct gi_layout *l, const char *const *names, int64_t *value,
+                       const char **found);
+#define GI_LAYOUT_CONST(l, value, ...) \
+	gi_layout_const_of((l), (const char *const[]){__VA_ARGS__, NULL}, (value), NULL)
+/* How the runtime prints function names: the results runtime.funcNamePiecesForPrint declares
+ * in DWARF (or the table's record of it), 0 when the release has no such function. 0, or
+ * -ENOENT when the layouts cannot say. */
+int gi_layout_name_pieces(struct gi_layout *l, int *pieces);
+/* The built-in table in use; NULL when the layouts come from DWARF. */
+const struct gi_ltab *gi_layout_table(const struct gi_layout *l);
+/* Layouts from one built-in table alone, or from the DWARF of a file alone, without a live
+ * target (no globals: gi_layout_var fails): for tools and tests. 0, or -errno with err. */
+int gi_layout_from_table(const struct gi_ltab *tab, struct gi_layout **out);
+int gi_layout_from_elf(struct gi_elf *e, struct gi_layout **out, char *err, size_t errlen);
 /* "DWARF", ...: where the layouts came from. */
 const char *gi_layout_source(const struct gi_layout *l);
 /* A warning for the snapshot (globals that could not be located), or NULL. */
@@ -188,15 +261,39 @@ static inline uint64_t gi_field_get(const uint8_t *copy, uint64_t lo, const stru
  * gets the types compared, e.g. "g, m, p"). 0, or -errno with err: -ENOENT when moduledata or
  * the function table cannot be found, -ENOTSUP when the table does not fit the binary. */
 typedef void (*gi_globals_cb)(void *arg, const char *name, uint64_t addr);
-int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab, gi_globals_cb cb,
-                      void *arg, char *checked, size_t checkedlen, char *err, size_t errlen);
+struct gi_pcln_layout;
+/* pl: the function table's layout from the same table (gi_layout_pcln). */
+int gi_globals_locate(struct gi_target *t, const struct gi_ltab *tab,
+                      const struct gi_pcln_layout *pl, gi_globals_cb cb, void *arg,
+                      char *checked, size_t checkedlen, char *err, size_t errlen);
 
 /* ---- pclntab.c ---- */
+/* What reading the function table takes of a release, from its layouts (DWARF or the table):
+ * where runtime.moduledata's members are, the layouts of runtime._func and
+ * runtime.inlinedCall, and the constants the function table is read with. */
+struct gi_pcln_layout {
+	uint64_t md_size;   /* runtime.moduledata */
+	uint64_t md_pcheader, md_funcnametab, md_cutab, md_filetab, md_pctab, md_pclntable,
+		md_ftab, md_minpc, md_maxpc, md_text, md_etext, md_types, md_etypes, md_gofunc;
+	uint64_t md_data[8];  /* noptrdata, enoptrdata, data, edata, bss, ebss, noptrbss, enoptrbss */
+	uint32_t fn_size;   /* runtime._func */
+	uint32_t fn_entry, fn_name, fn_pcsp, fn_pcfile, fn_pcln, fn_npcdata, fn_cu, fn_funcid,
+		fn_flag, fn_nfuncdata;
+	uint32_t ic_size;   /* runtime.inlinedCall */
+	uint32_t ic_funcid, ic_name, ic_parentpc;
+	int64_t wrapper_id;        /* FuncID of compiler-generated wrappers */
+	int64_t flag_topframe;     /* _func.flag bit of frames that end a traceback */
+	int64_t pcdata_inltree;    /* the pc-value table of inline tree indexes */
+	int64_t funcdata_inltree;  /* the funcdata of the inline tree */
+	int64_t pc_quantum;
+};
+/* 0, or -ENOENT with err naming what the layouts lack. */
+int gi_layout_pcln(struct gi_layout *l, struct gi_pcln_layout *pl, char *err, size_t errlen);
 struct gi_pcln;
-/* Reads the function table through the live runtime.firstmoduledata at runtime address md.
- * 0, or -errno with err. */
-int gi_pcln_load(struct gi_remote *m, uint64_t md, struct gi_pcln **out, char *err,
-                 size_t errlen);
+/* Reads the function table through the live runtime.firstmoduledata at runtime address md,
+ * laid out as pl says. 0, or -errno with err. */
+int gi_pcln_load(struct gi_remote *m, uint64_t md, const struct gi_pcln_layout *pl,
+                 struct gi_pcln **out, char *err, size_t errlen);
 /* Function name for a runtime pc, NULL if outside Go text. */
 const char *gi_pcln_funcname(struct gi_pcln *p, uint64_t pc);
 /* Name and entry of the function holding pc, NULL if outside Go text. */
@@ -216,8 +313,9 @@ struct gi_pcln_frame {
  * tracebacks do). Returns the count, 0 when pc is not in Go code. */
 int gi_pcln_frames(struct gi_pcln *p, uint64_t pc, bool ret, struct gi_pcln_frame *out, int max);
 /* The function holding pc is a call the runtime injects into a goroutine (a signal's
- * sigpanic; from Go 1.21 also asyncPreempt and debugCallV2): the frame under it stopped at
- * an exact pc, not after a call (traceback.go isInjectedCall; before 1.21 waspanic). */
+ * sigpanic; with GI_RULE_PREEMPT_IS_INJECTED also asyncPreempt and debugCallV2): the frame
+ * under it stopped at an exact pc, not after a call (traceback.go isInjectedCall; before Go
+ * 1.21, waspanic). */
 bool gi_pcln_is_injected_call(struct gi_pcln *p, uint64_t pc, int go_minor);
 /* Frame size at pc (bytes from SP to the return address). 0, or -ENOENT if unknown. */
 int gi_pcln_spdelta(struct gi_pcln *p, uint64_t pc, int64_t *delta);

@@ -2,10 +2,12 @@
  *
  * Every module that reads runtime structures asks here, never DWARF directly, so that the
  * source of a layout can change without the readers knowing:
- *  - DWARF when the binary has it;
+ *  - DWARF when the binary has it (or --debuginfo, or debuginfod): layouts, globals and the
+ *    runtime's constants, for any release, a newer one than the tables included;
  *  - else the built-in table of the binary's Go release (layouts-table.c, generated from the
- *    DWARF of real builds) for layouts, and the globals located through the function table and
- *    disassembly (globals.c). A release with no table is refused, never guessed.
+ *    DWARF and data of real builds) for layouts and constants, and the globals located through
+ *    the function table and disassembly (globals.c). A stripped binary of a release with no
+ *    table is refused, never guessed.
  * Addresses returned are runtime addresses (load bias applied).
  */
 #include "goruntime/goruntime.h"
@@ -119,7 +121,14 @@ int gi_layout_open(struct gi_target *t, struct gi_layout **out, char *err, size_
 		return -ENOTSUP;
 	}
 	char checked[128] = "";
-	int r = gi_globals_locate(t, l->tab, add_var, l, checked, sizeof checked, err, errlen);
+	struct gi_pcln_layout pl;
+	char perr[256];
+	if (gi_layout_pcln(l, &pl, perr, sizeof perr) != 0) {
+		snprintf(err, errlen, "the built-in layouts for go1.%d: %s", l->tab->go_minor, perr);
+		gi_layout_close(l);
+		return -ENOTSUP;
+	}
+	int r = gi_globals_locate(t, l->tab, &pl, add_var, l, checked, sizeof checked, err, errlen);
 	if (r < 0) {
 		gi_layout_close(l);
 		return r;
@@ -152,6 +161,32 @@ int gi_layout_open(struct gi_target *t, struct gi_layout **out, char *err, size_
 		free(l->note);
 		l->note = n;
 	}
+	*out = l;
+	return 0;
+}
+
+int gi_layout_from_table(const struct gi_ltab *tab, struct gi_layout **out)
+{
+	struct gi_layout *l = xcalloc(1, sizeof *l);
+	l->dbg.fd = -1;
+	l->tab = tab;
+	l->go_minor = tab->go_minor;
+	snprintf(l->source, sizeof l->source, "built-in tables (go1.%d)", tab->go_minor);
+	*out = l;
+	return 0;
+}
+
+int gi_layout_from_elf(struct gi_elf *e, struct gi_layout **out, char *err, size_t errlen)
+{
+	struct gi_dwarf *dw;
+	*out = NULL;
+	int r = gi_dwarf_open(e, &dw, err, errlen);
+	if (r < 0)
+		return r;
+	struct gi_layout *l = xcalloc(1, sizeof *l);
+	l->dbg.fd = -1;
+	l->dw = dw;
+	snprintf(l->source, sizeof l->source, "DWARF");
 	*out = l;
 	return 0;
 }
@@ -203,6 +238,45 @@ int gi_layout_type_size(struct gi_layout *l, const char *type, uint64_t *size)
 	if (!l || !l->dw)
 		return -ENOENT;
 	return gi_dwarf_type_size(l->dw, type, size);
+}
+
+int gi_layout_const(struct gi_layout *l, const char *name, int64_t *value)
+{
+	if (l && l->tab)
+		return gi_ltab_const(l->tab, name, value);
+	if (!l || !l->dw)
+		return -ENOENT;
+	return gi_dwarf_const(l->dw, name, value);
+}
+
+int gi_layout_const_of(struct gi_layout *l, const char *const *names, int64_t *value,
+                       const char **found)
+{
+	for (; *names; names++)
+		if (gi_layout_const(l, *names, value) == 0) {
+			if (found)
+				*found = *names;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int gi_layout_name_pieces(struct gi_layout *l, int *pieces)
+{
+	if (l && l->tab) {
+		*pieces = l->tab->name_pieces;
+		return 0;
+	}
+	if (!l || !l->dw)
+		return -ENOENT;
+	if (gi_dwarf_func_results(l->dw, "runtime.funcNamePiecesForPrint", pieces) != 0)
+		*pieces = 0;  /* Go 1.19, 1.20: names print as the function table has them */
+	return 0;
+}
+
+const struct gi_ltab *gi_layout_table(const struct gi_layout *l)
+{
+	return l ? l->tab : NULL;
 }
 
 bool gi_layout_field(struct gi_layout *l, const char *type, const char *path,

@@ -156,7 +156,7 @@ const struct gi_figure gi_heap_figures[] = {
 	H("", "stack_inuse", stack_inuse), H("", "stack_sys", stack_sys), H("", "sys", sys),
 	H("", "mallocs", mallocs), H("", "frees", frees), H("", "total_alloc", total_alloc),
 	H("", "num_gc", num_gc), H("", "unflushed_objects", unflushed_objects),
-	H("", "unflushed_bytes", unflushed_bytes),
+	H("", "unflushed_bytes", unflushed_bytes), H("", "size_class_count", size_class_count),
 	H("spans", "total", spans_total), H("spans", "in_use", spans_inuse),
 	H("spans", "manual", spans_manual), H("spans", "dead", spans_dead),
 	H("spans", "manual_pages", manual_pages),

@@ -47,6 +47,12 @@ struct gi_goroutine {
  * figure is optional in a snapshot read back (older formats, a heap not read): the has_*
  * flags say which are there, and absent ones are left out of any comparison, never guessed. */
 #define GI_LARGE_HIST 16
+/* A size class is an mspan's spanclass >> 1, and spanclass a uint8: whatever the release,
+ * none is 128 or more. */
+#define GI_SIZE_CLASS_LIMIT 128
+/* The classes of every release a snapshot without heap.size_class_count comes from (goinspect
+ * before it recorded them read Go 1.19 to 1.27 only, which all have 68). */
+#define GI_SIZE_CLASSES_BEFORE_COUNT 68
 struct gi_heap_class {
 	int cls;               /* size class; 0 = large objects */
 	uint64_t size;         /* object size (class_to_size); 0 for class 0 */
@@ -94,6 +100,7 @@ struct gi_heap {
 	uint64_t heap_inuse, heap_objects, heap_alloc, heap_idle, heap_released, heap_sys;
 	uint64_t stack_inuse, stack_sys, sys, next_gc, num_gc, mallocs, frees, total_alloc;
 	uint64_t unflushed_objects, unflushed_bytes;  /* still counted in the P's mcaches */
+	uint64_t size_class_count;   /* the target's size classes, class 0 included; 0 unknown */
 	int64_t gogc;                /* GOGC percent; -1 = off */
 	int64_t memory_limit;        /* bytes; INT64_MAX = none */
 	bool gc_in_progress;
@@ -119,6 +126,10 @@ struct gi_memsite {
 	                              * print as [...]), which the protobuf form uses; else NULL */
 	/* as sampled (what the runtime's debug=1 heap profile prints) ... */
 	int64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes;
+	/* the size the runtime's protocol buffer form labels the site's samples with ("bytes"):
+	 * the objects' size (Go 1.27 on, for every site), AllocBytes / AllocObjects before (0:
+	 * no label, when nothing was counted) */
+	int64_t object_size;
 	/* ... and scaled to estimates of the whole, as pprof shows them */
 	int64_t est_inuse_objects, est_inuse_bytes, est_alloc_objects, est_alloc_bytes;
 };
@@ -143,6 +154,7 @@ struct gi_snapshot {
 	struct gi_strmap build_settings;
 	char *build_id;
 	bool pie, has_dwarf;
+	bool release_known;    /* false: a Go release newer than goinspect knows, read from DWARF */
 	char *layouts;         /* where the runtime layouts came from: "DWARF", "built-in tables (go1.22)..." */
 	int threads;
 	/* capture */

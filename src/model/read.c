@@ -188,6 +188,9 @@ static void read_memprof(struct rd *r, json_t *o, struct gi_memprof *p)
 		size_t nh = array_len(hf), cap = nh + array_len(ff);
 		m->hidden = read_site_frames(r, hf, &m->nhidden, &m->symbols, 0, cap);
 		m->frames = read_site_frames(r, ff, &m->nframes, &m->symbols, nh, cap);
+		/* absent in older snapshots: what the runtime labelled samples with then */
+		m->object_size = get_i64_or(r, e, "object_size",
+		                            m->alloc_objects > 0 ? m->alloc_bytes / m->alloc_objects : 0);
 		int64_t skip = get_i64_or(r, e, "pprof_skip", 0);
 		m->pprof_skip = skip > 0 && (uint64_t)skip <= m->nhidden + m->nframes ? (size_t)skip : 0;
 		size_t j;
@@ -311,7 +314,7 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 	h->gc_in_progress = get_bool(r, o, "gc_in_progress");
 	json_t *cls = json_object_get(o, "size_classes"), *e;
 	size_t i;
-	if (cls && (!json_is_array(cls) || json_array_size(cls) > GI_NUM_SIZE_CLASSES)) {
+	if (cls && (!json_is_array(cls) || json_array_size(cls) > MAX_ITEMS)) {
 		fail(r, "truncated or corrupt snapshot: bad \"size_classes\"");
 		return;
 	}
@@ -324,9 +327,13 @@ static void read_heap(struct rd *r, json_t *o, struct gi_heap *h)
 			}
 			struct gi_heap_class *c = &h->classes[h->nclasses++];
 			uint64_t cv = get_u64(r, e, "class");
-			if (cv >= GI_NUM_SIZE_CLASSES) {
-				fail(r, "corrupt snapshot: size class %llu does not exist (0 to %d)",
-				     (unsigned long long)cv, GI_NUM_SIZE_CLASSES - 1);
+			uint64_t ncls = h->size_class_count ? h->size_class_count
+			                                    : GI_SIZE_CLASSES_BEFORE_COUNT;
+			if (ncls > GI_SIZE_CLASS_LIMIT)
+				ncls = GI_SIZE_CLASS_LIMIT;
+			if (cv >= ncls) {
+				fail(r, "corrupt snapshot: size class %llu does not exist (0 to %llu)",
+				     (unsigned long long)cv, (unsigned long long)ncls - 1);
 				return;
 			}
 			c->cls = (int)cv;
@@ -476,7 +483,7 @@ static void check_values(struct rd *r, const struct gi_snapshot *s)
 	if (s->time_utc && !utc_time(s->time_utc))
 		fail(r, "corrupt snapshot: capture.time is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)");
 	const struct gi_heap *h = &s->heap;
-	bool seen[GI_NUM_SIZE_CLASSES] = {false};
+	bool seen[GI_SIZE_CLASS_LIMIT] = {false};
 	for (size_t i = 0; i < h->nclasses && !r->bad; i++) {
 		/* (a class's size and bytes are copied from the target, whose memory may lie: a
 		 * snapshot goinspect wrote must read back, so they are not judged here) */
@@ -561,6 +568,8 @@ int gi_snapshot_read(const char *path, struct gi_snapshot *s, char *err, size_t 
 		s->pie = get_bool(&r, t, "pie");
 		s->has_dwarf = get_bool(&r, t, "dwarf");
 		s->layouts = get_str(&r, t, "layouts");
+		/* absent in snapshots older than the field: every release was a known one then */
+		s->release_known = !json_object_get(t, "release_known") || get_bool(&r, t, "release_known");
 		s->threads = (int)get_u64(&r, t, "threads");
 	}
 	json_t *c = obj(&r, root, "capture", true);

@@ -184,6 +184,7 @@ static json_t *memprof_json(const struct gi_memprof *p)
 		json_t *site = json_array_get(sites, json_array_size(sites) - 1);
 		json_object_set_new(site, "hidden_frames", hidden);
 		json_object_set_new(site, "pprof_skip", json_integer((json_int_t)m->pprof_skip));
+		json_object_set_new(site, "object_size", json_integer((json_int_t)m->object_size));
 	}
 	return json_pack("{s:b, s:o, s:I, s:o}", "available", p->available, "note",
 	                 str_or_null(p->note), "rate", (json_int_t)p->rate, "sites", sites);
@@ -207,6 +208,8 @@ static json_t *build(const struct gi_snapshot *s, bool placeholder)
 		"build_settings", settings, "build_id", str_or_null(s->build_id),
 		"pie", s->pie, "dwarf", s->has_dwarf, "threads", s->threads));
 	json_object_set_new(json_object_get(root, "target"), "layouts", str_or_null(s->layouts));
+	json_object_set_new(json_object_get(root, "target"), "release_known",
+	                    json_boolean(s->release_known));
 	json_t *warn = json_array();
 	for (size_t i = 0; i < s->nwarnings; i++)
 		json_array_append_new(warn, str_or_null(s->warnings[i]));

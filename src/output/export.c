@@ -255,8 +255,10 @@ static void build_goroutines(struct pb *b, const struct gi_snapshot *s)
  * space/bytes with the sampling rate as period; the values alloc_objects, alloc_space,
  * inuse_objects and inuse_space, each (count, bytes) pair scaled like scaleHeapSample; the
  * stack with the leading frames that form hides (pprof_skip, see memprof.c); a label
- * "bytes" with the sampled average object size. The heap profile leaves the default sample
- * type unset (pprof then shows the last, inuse_space); the allocs profile names alloc_space. */
+ * "bytes" with the size the runtime labels the site with (object_size: the objects' size, on
+ * every sample from Go 1.27; before, the sampled average, when any was allocated). The heap
+ * profile leaves the default sample type unset (pprof then shows the last, inuse_space); the
+ * allocs profile names alloc_space. */
 static void build_allocs(struct pb *b, const struct gi_snapshot *s, bool allocs)
 {
 	const struct gi_memprof *m = &s->mprof;
@@ -287,12 +289,12 @@ static void build_allocs(struct pb *b, const struct gi_snapshot *s, bool allocs)
 			const char *name = site->symbols && site->symbols[k] ? site->symbols[k] : f->func;
 			sm->location_id[sm->n_location_id++] = loc_id(b, name, f->file, f->line);
 		}
-		if (site->alloc_objects > 0 && site->alloc_bytes / site->alloc_objects) {
+		if (site->object_size > 0) {
 			sm->label = xmalloc(sizeof *sm->label);
 			Perftools__Profiles__Label *l = xmalloc(sizeof *l);
 			perftools__profiles__label__init(l);
 			l->key = str_id(b, "bytes");
-			l->num = site->alloc_bytes / site->alloc_objects;
+			l->num = site->object_size;
 			sm->label[0] = l;
 			sm->n_label = 1;
 		}

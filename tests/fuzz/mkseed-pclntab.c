@@ -1,6 +1,7 @@
 /* Makes a seed for fuzz-pclntab from a Go program that is not position independent and keeps
- * its symbols: 8 bytes (little endian) of runtime.firstmoduledata's offset from 0x400000, then
- * the program's loaded image from 0x400000 (its file bytes; zero where it has none). */
+ * its symbols: 8 bytes (little endian) of runtime.firstmoduledata's offset from 0x400000, the
+ * last of them the program's Go minor release, then the program's loaded image from 0x400000
+ * (its file bytes; zero where it has none). */
 #include "goruntime/goruntime.h"
 
 #include <stdio.h>
@@ -38,6 +39,16 @@ int main(int argc, char **argv)
 	uint8_t *img = calloc(1, n + 8);
 	uint64_t off = md - 0x400000;
 	memcpy(img, &off, 8);
+	const uint8_t *bi = gi_elf_section(&e, ".go.buildinfo", &len, NULL);
+	struct gi_buildinfo b;
+	int major = 0, minor = 0, patch = 0;
+	if (!bi || gi_buildinfo_parse(bi, len, &b, err, sizeof err) != 0 ||
+	    gi_go_version_parse(b.go_version, &major, &minor, &patch) != 0) {
+		fprintf(stderr, "mkseed-pclntab: no Go version in %s\n", argv[1]);
+		return 1;
+	}
+	gi_buildinfo_free(&b);
+	img[7] = (uint8_t)minor;
 	for (uint64_t a = 0x400000; a < end; a += 4096) {
 		size_t chunk = end - a < 4096 ? (size_t)(end - a) : 4096;
 		gi_elf_read_vaddr(&e, a, img + 8 + (a - 0x400000), chunk);
