@@ -33,6 +33,9 @@ int gi_cmd_snapshot(int argc, char **argv);
 int gi_cmd_show(int argc, char **argv);
 int gi_cmd_diff(int argc, char **argv);
 int gi_cmd_export(int argc, char **argv);
+/* What --version says after its first line: nothing for goinspect (build-shared.c); the
+ * libraries linked in and their licenses for goinspect-static (build-static.c). */
+void gi_version_more(FILE *f);
 
 /* ---- options.c: every option of every command, in one table ---- */
 enum gi_cmd_id { GI_CMD_SNAPSHOT = 1, GI_CMD_SHOW = 2, GI_CMD_DIFF = 4, GI_CMD_EXPORT = 8 };

@@ -74,6 +74,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
 		printf("goinspect %s\n", GI_VERSION);
+		gi_version_more(stdout);
 		return GI_EXIT_OK;
 	}
 	if (!strcmp(name, "help")) {

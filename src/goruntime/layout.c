@@ -12,17 +12,10 @@
  */
 #include "goruntime/goruntime.h"
 
-#ifdef HAVE_CONFIG_H
-#include "config.h"  /* HAVE_DEBUGINFOD */
-#endif
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef HAVE_DEBUGINFOD
-#include <elfutils/debuginfod.h>
-#endif
 
 struct var {
 	char *name;
@@ -52,22 +45,18 @@ static void add_var(void *arg, const char *name, uint64_t addr)
 	l->nvars++;
 }
 
-#ifdef HAVE_DEBUGINFOD
-/* DWARF from a debuginfod server (DEBUGINFOD_URLS), by the binary's GNU build id. */
+/* DWARF from a debuginfod server (DEBUGINFOD_URLS), by the binary's GNU build id, through the
+ * host's debuginfod client (target/debuginfod.c); none when there is no client. */
 static struct gi_dwarf *from_debuginfod(struct gi_layout *l, struct gi_target *t)
 {
-	const char *urls = getenv("DEBUGINFOD_URLS");
-	if (!urls || !*urls || !t->elf->build_id[0])
-		return NULL;
-	debuginfod_client *dc = debuginfod_begin();
-	if (!dc)
+	if (!t->elf->build_id[0])
 		return NULL;
 	char *path = NULL;
-	int fd = debuginfod_find_debuginfo(dc, (const unsigned char *)t->elf->build_id, 0, &path);
-	debuginfod_end(dc);
+	if (gi_debuginfod_find(t->elf->build_id, &path) < 0)
+		return NULL;
 	struct gi_dwarf *dw = NULL;
 	char err[256];
-	if (fd >= 0 && path && gi_elf_open(&l->dbg, path, err, sizeof err) == 0) {
+	if (gi_elf_open(&l->dbg, path, err, sizeof err) == 0) {
 		if (gi_elf_same_build(t->elf, &l->dbg))
 			gi_dwarf_open(&l->dbg, &dw, err, sizeof err);
 		if (dw)
@@ -75,12 +64,9 @@ static struct gi_dwarf *from_debuginfod(struct gi_layout *l, struct gi_target *t
 		else
 			gi_elf_close(&l->dbg);
 	}
-	if (fd >= 0)
-		close(fd);
 	free(path);
 	return dw;
 }
-#endif
 
 int gi_layout_open(struct gi_target *t, struct gi_layout **out, char *err, size_t errlen)
 {
@@ -103,10 +89,8 @@ int gi_layout_open(struct gi_target *t, struct gi_layout **out, char *err, size_
 		}
 		snprintf(l->source, sizeof l->source, "DWARF from --debuginfo");
 	}
-#ifdef HAVE_DEBUGINFOD
 	if (!dw && !nodw)
 		dw = from_debuginfod(l, t);
-#endif
 	if (dw) {
 		l->dw = dw;
 		*out = l;

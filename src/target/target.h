@@ -6,6 +6,9 @@
  *   remote.c  the target's memory (process_vm_readv, /proc/PID/mem), scratch for the stop
  *   native.c  native stacks of threads in C code (libunwind over a copy taken in the stop)
  *   perm.c    why the kernel refused access to a process, from what /proc shows
+ *   debuginfod.c  separate debug files from debuginfod servers, through the host's client
+ *             (debuginfod-lib.c: libdebuginfod loaded at run time; debuginfod-exec.c, in
+ *             goinspect-static only: the debuginfod-find program)
  * Includes base only. */
 #ifndef GI_TARGET_H
 #define GI_TARGET_H
@@ -280,5 +283,21 @@ struct gi_ptrace_facts {
 void gi_ptrace_facts_read(int pid, bool attach, struct gi_ptrace_facts *f);
 /* Why, in words ("it runs as uid 0 and goinspect as uid 65534, without CAP_SYS_PTRACE"). */
 void gi_ptrace_denied_reason(const struct gi_ptrace_facts *f, char *buf, size_t n);
+/* ---- debuginfod.c ---- */
+/* The separate debug file of the ELF file whose GNU build id is build_id (hex), from the
+ * debuginfod servers DEBUGINFOD_URLS names, through the client the host has: servers, cache,
+ * timeouts and their variables (DEBUGINFOD_CACHE_PATH, DEBUGINFOD_TIMEOUT, ...) are the
+ * client's. 0 with *path set (malloc'd: the file in the client's cache), or -errno:
+ * -ENOSYS no lookup made (DEBUGINFOD_URLS unset or empty, no client on the host, or goinspect
+ * runs set-user-ID or set-group-ID: the environment is the caller's); -EINVAL build_id is
+ * not hex; -ENOENT (or the client's -errno: -ECONNREFUSED, -ETIME, ...) no server gave it.
+ * Prints nothing of its own, and the client program's messages are dropped. */
+int gi_debuginfod_find(const char *build_id, char **path);
+/* The client itself, one of two (the same name, linked into one program or the other):
+ * debuginfod-lib.c (in libtarget.a) loads libdebuginfod.so.1 at the first lookup, as
+ * elfutils' own libdwfl does; debuginfod-exec.c (goinspect-static, which cannot load a
+ * library: a statically linked program's dlopen needs the very C library it was linked with)
+ * runs the host's debuginfod-find. build_id is checked hex; returns as above. */
+int gi_debuginfod_client_find(const char *build_id, char **path);
 
 #endif
